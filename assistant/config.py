@@ -1,0 +1,30 @@
+"""Where footnote keeps its state and which settings come from the environment.
+
+``FOOTNOTE_HOME`` (default ``~/.footnote``) holds the indexes; one index per set of
+sources, named after them. The LLM settings (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
+``FOOTNOTE_LLM_MODEL``, ...) are read by ``llm_config``. Nothing here is global state:
+callers pass these values on explicitly. This module does not open indexes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from index.reader import SourceFile, slugify
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+def home() -> Path:
+    return Path(os.environ.get("FOOTNOTE_HOME") or Path.home() / ".footnote").expanduser()
+
+
+def default_index_dir(sources: list[SourceFile]) -> Path:
+    """A stable index location for a set of sources (same files, same index)."""
+    key = "\n".join(sorted(str(s.path.resolve()) for s in sources))
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    name = slugify(sources[0].doc_id if len(sources) == 1 else f"{sources[0].path.parent.name}-corpus")
+    return home() / "indexes" / f"{name[:40]}-{digest}"
