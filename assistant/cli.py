@@ -1,0 +1,204 @@
+"""The ``footnote`` command line: ``ingest``, ``ask``, ``chat``, ``ui`` and ``eval``.
+
+This is an edge: it turns ``FootnoteError``s into a one-line message on stderr and an
+exit code (2 bad input, 3 index, 4 configuration, 5 backend), never a traceback, and it
+strips terminal control sequences from anything it prints that came from an article or
+a model. Heavy modules (Chroma, LlamaIndex, Gradio) are imported only by the commands
+that need them. It does not implement retrieval or answering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from index.errors import FootnoteError
+
+_UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """Text with terminal escape sequences and control characters removed."""
+    return _UNPRINTABLE.sub("", text)
+
+
+def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+    units = {"parse": "file", "embed": "text", "store": "node"}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(
+                total=total, desc=f"{stage:>6}", unit=units.get(stage, "it"), file=sys.stderr, leave=True
+            )
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return update, close
+
+
+def _sources(args: argparse.Namespace) -> list[str] | None:
+    return list(args.source) if getattr(args, "source", None) else None
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    update, close = _progress_bar()
+    try:
+        bot = Assistant.open(
+            args.paths, args.index_dir, backend="extractive", rebuild=args.rebuild, progress=update
+        )
+    finally:
+        close()
+    docs = bot.documents
+    paragraphs = sum(d.paragraphs for d in docs.values())
+    print(f"Indexed {len(docs)} document(s), {paragraphs} paragraph(s) in {bot.index_dir}")
+    for d in docs.values():
+        print(f"  {d.id}: {d.paragraphs} ¶  {safe(d.title or '(untitled)')}")
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if answer.notice:
+        print(f"note: {safe(answer.notice)}", file=sys.stderr)
+    print(safe(answer.text))
+    if answer.abstained:
+        near = ", ".join(f"¶{p.number}" for p in answer.passages[:3])
+        if near:
+            print(f"  (closest paragraphs considered: {near})")
+        return
+    for c in answer.citations:
+        flag = "" if c.supported else "  [unsupported]"
+        where = f"{c.document} ¶{c.paragraph}" if len({x.document for x in answer.citations}) > 1 else c.label
+        print(f"  {where}{flag}: “{safe(c.quote)}”")
+    for r in answer.removed_citations:
+        print(f"  removed citation: {safe(r)}")
+    if answer.incomplete:
+        print("  (the answer was cut off)")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .question import clean_question
+
+    question = clean_question(args.question)  # fail fast, before loading anything
+    bot = Assistant.open(_sources(args), args.index_dir, backend=args.backend)
+    _print_answer(bot.ask(question), args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+
+    bot = Assistant.open(_sources(args), args.index_dir, backend=args.backend)
+    titles = ", ".join(safe(d.title or d.id) for d in bot.documents.values())
+    print(f"footnote chat over: {titles}\nBackend: {bot.backend_label}. Empty line or Ctrl-D to quit.")
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            question = input("? ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = bot.ask(question, history)
+        except FootnoteError as exc:
+            print(f"footnote: {exc}", file=sys.stderr)
+            continue
+        _print_answer(answer, as_json=False)
+        history.append((question, answer.text))
+
+
+def cmd_ui(argv: list[str]) -> int:
+    try:
+        from .ui import main as ui_main
+    except ImportError as exc:
+        if "gradio" not in str(exc):
+            raise
+        print("footnote: the UI needs gradio; run `make install`.", file=sys.stderr)
+        return 4
+    return ui_main(argv)
+
+
+def cmd_eval(argv: list[str]) -> int:
+    from evals.cli import main as eval_main
+
+    return eval_main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="footnote",
+        description="Answers questions about news articles, citing the paragraph behind every claim.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, sources: bool = True) -> None:
+        if sources:
+            p.add_argument(
+                "--source", action="append", metavar="PATH", help="article file or folder (default: seeds/)"
+            )
+        p.add_argument("--index-dir", type=Path, help="where the index lives (default: under FOOTNOTE_HOME)")
+
+    p = sub.add_parser("ingest", help="index article files or folders (.txt, .md, .html)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    common(p, sources=False)
+    p.set_defaults(func=cmd_ingest)
+
+    for name, func, help_ in (
+        ("ask", cmd_ask, "answer one question with citations"),
+        ("chat", cmd_chat, "ask questions interactively in the terminal"),
+    ):
+        p = sub.add_parser(name, help=help_)
+        if name == "ask":
+            p.add_argument("question")
+            p.add_argument("--json", action="store_true", help="print the answer as JSON")
+        p.add_argument("--backend", choices=["extractive", "llm"], help="default: llm if configured")
+        common(p)
+        p.set_defaults(func=func)
+
+    sub.add_parser("ui", help="start the web UI (see `footnote ui --help`)", add_help=False)
+    sub.add_parser("eval", help="run evaluation suites (see `footnote eval --help`)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    warnings.formatwarning = lambda msg, *a, **k: f"footnote: warning: {msg}\n"
+    try:
+        if argv and argv[0] == "ui":
+            return cmd_ui(argv[1:])
+        if argv and argv[0] == "eval":
+            return cmd_eval(argv[1:])
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except FootnoteError as exc:
+        print(f"footnote: error: {safe(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("footnote: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
