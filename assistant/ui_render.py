@@ -1,0 +1,330 @@
+"""HTML for the chat UI: answers with citation chips, the article pane and the status line.
+
+Everything that comes from an article, a user or a model is HTML-escaped here, and the
+only markup emitted is the fixed set of tags below: no raw HTML, no images, and the only
+links are ``#fn-p-...`` fragments pointing into the article pane. Markdown is never
+rendered (the chatbot runs with ``render_markdown=False``), so ``![](http://...)`` or
+``[x](javascript:...)`` in a model's reply stays literal text. Gradio's own sanitizer
+then runs on top of this (defence in depth).
+
+A citation chip is ``<a class="fn-chip" href="#fn-p-<doc>-<n>~<qs>-<qe>">¶n</a>``: the
+fragment names the paragraph's element id and the quote's span in UTF-16 code units
+relative to the paragraph text (what JavaScript string offsets count). Gradio's chat
+sanitizer drops ``data-*`` attributes but keeps ``href``, ``class`` and ``title``, which
+is why the span travels in the fragment. ``HIGHLIGHT_JS`` (one delegated click handler)
+scrolls to the paragraph and marks the quote. This module does no I/O and no answering.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+
+from index.document import Paragraph
+
+from .citations import MARKER
+from .schema import Answer, Citation
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def esc(text: object) -> str:
+    """HTML-escape any text (quotes included) for element content or attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def para_id(document: str, number: int) -> str:
+    """The element id of a paragraph in the article pane."""
+    return f"fn-p-{_ID_UNSAFE.sub('-', document)}-{int(number)}"
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (JavaScript string indices)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def quote_span(citation: Citation, paragraph_start: int | None = None) -> tuple[int, int] | None:
+    """The quote's (start, end) in UTF-16 units within its paragraph text, if it is valid there."""
+    text = citation.paragraph_text
+    # Without the paragraph's offset, locate the verbatim quote instead.
+    rel = citation.start - paragraph_start if paragraph_start is not None else text.find(citation.quote)
+    rel_end = rel + len(citation.quote)
+    if rel < 0 or rel_end > len(text) or text[rel:rel_end] != citation.quote:
+        found = text.find(citation.quote) if citation.quote else -1
+        if found < 0:
+            return None
+        rel, rel_end = found, found + len(citation.quote)
+    start = utf16_len(text[:rel])
+    return start, start + utf16_len(text[rel:rel_end])
+
+
+def chip(citation: Citation, paragraph_start: int | None = None, label: str | None = None) -> str:
+    """A clickable citation chip; unsupported citations are styled and labelled as such."""
+    span = quote_span(citation, paragraph_start)
+    target = para_id(citation.document, citation.paragraph)
+    href = f"#{target}~{span[0]}-{span[1]}" if span else f"#{target}"
+    classes = "fn-chip" if citation.supported else "fn-chip fn-unsupported"
+    title = f"“{citation.quote}”"
+    if not citation.supported:
+        title = f"Not supported: this quote does not back the claim. {title}"
+    return (
+        f'<a class="{classes}" href="{esc(href)}" title="{esc(_clip(title, 300))}">'
+        f"{esc(label or citation.label)}</a>"
+    )
+
+
+def paragraph_chip(document: str, number: int, title: str = "") -> str:
+    """A chip that just points at a paragraph (used for the passages an abstention considered)."""
+    return (
+        f'<a class="fn-chip fn-considered" href="#{esc(para_id(document, number))}" '
+        f'title="{esc(_clip(title, 300))}">¶{int(number)}</a>'
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None) -> str:
+    """An answer as chat-bubble HTML: text with inline chips, then any problems found."""
+    starts = starts or {}
+    if answer.abstained:
+        return abstention_html(answer)
+    remaining = list(answer.citations)
+    out: list[str] = []
+    pos = 0
+    for m in MARKER.finditer(answer.text):
+        out.append(esc(answer.text[pos : m.start()]))
+        pos = m.end()
+        doc, number = m.group(1), int(m.group(2))
+        match = next(
+            (c for c in remaining if c.paragraph == number and (doc is None or c.document == doc)),
+            None,
+        )
+        if match is None:  # a marker whose citation was removed by verification
+            out.append(
+                f'<span class="fn-chip fn-removed" title="Removed: no verbatim quote backs this">'
+                f"{esc(m.group(0).strip('[]'))}</span>"
+            )
+            continue
+        remaining.remove(match)
+        out.append(chip(match, starts.get((match.document, match.paragraph))))
+    out.append(esc(answer.text[pos:]))
+    body = f'<div class="fn-answer">{"".join(out)}</div>'
+    extra = []
+    if remaining:  # cited but not marked inline: still show them
+        chips = " ".join(chip(c, starts.get((c.document, c.paragraph))) for c in remaining)
+        extra.append(f'<div class="fn-sources">Sources: {chips}</div>')
+    if answer.unsupported:
+        labels = ", ".join(esc(c.label) for c in answer.unsupported)
+        extra.append(
+            f'<div class="fn-warning">Not supported by its quote: {labels}. '
+            "Treat these claims with care.</div>"
+        )
+    if answer.removed_citations:
+        items = "".join(f"<li>{esc(r)}</li>" for r in answer.removed_citations)
+        extra.append(f'<div class="fn-warning">Citations removed by the check:<ul>{items}</ul></div>')
+    if answer.incomplete:
+        extra.append('<div class="fn-warning">The answer was cut off before it finished.</div>')
+    if answer.notice:
+        extra.append(f'<div class="fn-notice">{esc(answer.notice)}</div>')
+    return body + "".join(extra)
+
+
+def abstention_html(answer: Answer) -> str:
+    """'The article doesn't say', visibly different, with the closest paragraphs considered."""
+    considered = " ".join(
+        paragraph_chip(p.document, p.number, _clip(p.text, 200)) for p in answer.passages[:5]
+    )
+    more = (
+        f'<div class="fn-considered-list">Closest paragraphs considered: {considered}</div>'
+        if considered
+        else ""
+    )
+    notice = f'<div class="fn-notice">{esc(answer.notice)}</div>' if answer.notice else ""
+    return (
+        f'<div class="fn-abstain"><span class="fn-abstain-icon" aria-hidden="true">∅</span> '
+        f"{esc(answer.text)}</div>{more}{notice}"
+    )
+
+
+def pending_html(text: str) -> str:
+    """A partly streamed answer (markers still plain text)."""
+    return f'<div class="fn-answer fn-streaming">{esc(text)}<span class="fn-cursor">▍</span></div>'
+
+
+def user_html(question: str) -> str:
+    return esc(question)
+
+
+def _marks(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Paragraph text with the (code point) spans wrapped in ``<mark class="fn-quote">``."""
+    bounds = sorted({0, len(text), *(b for s in spans for b in s if 0 <= b <= len(text))})
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        piece = esc(text[a:b])
+        if any(s <= a and b <= e for s, e in spans):
+            out.append(f'<mark class="fn-quote">{piece}</mark>')
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def article_html(
+    documents: Iterable[tuple[str, str | None, str | None]],
+    paragraphs: Sequence[Paragraph],
+    answer: Answer | None = None,
+) -> str:
+    """The article pane: title, date, section headings and every paragraph with its ¶ number.
+
+    ``documents`` are (id, title, date) triples; paragraphs cited by ``answer`` get the
+    ``fn-cited`` class and their quotes are marked.
+    """
+    cited: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for c in answer.citations if answer is not None else []:
+        cited.setdefault((c.document, c.paragraph), [])
+    by_doc: dict[str, list[Paragraph]] = {}
+    for p in paragraphs:
+        by_doc.setdefault(p.document, []).append(p)
+    if answer is not None:
+        for c in answer.citations:
+            para = next((p for p in by_doc.get(c.document, []) if p.number == c.paragraph), None)
+            if para is None:
+                continue
+            rel = c.start - para.start
+            if rel >= 0 and para.text[rel : rel + len(c.quote)] == c.quote:
+                cited[(c.document, c.paragraph)].append((rel, rel + len(c.quote)))
+    parts = ['<div class="fn-article-pane">']
+    for doc_id, title, date in documents:
+        parts.append(f'<article class="fn-doc" id="fn-doc-{esc(_ID_UNSAFE.sub("-", doc_id))}">')
+        parts.append(f'<h2 class="fn-title">{esc(title or doc_id)}</h2>')
+        if date:
+            parts.append(f'<div class="fn-date">{esc(date)}</div>')
+        section: str | None = None
+        for p in by_doc.get(doc_id, []):
+            if p.section and p.section != section:
+                parts.append(f'<h3 class="fn-section">{esc(p.section)}</h3>')
+            section = p.section
+            key = (p.document, p.number)
+            pid = para_id(p.document, p.number)
+            classes = "fn-para fn-cited" if key in cited else "fn-para"
+            spans = cited.get(key, [])
+            data = ",".join(f"{utf16_len(p.text[:s])}-{utf16_len(p.text[:e])}" for s, e in spans)
+            badge = '<span class="fn-cited-badge">cited</span>' if key in cited else ""
+            parts.append(
+                f'<p class="{classes}" id="{pid}" data-quotes="{data}">'
+                f'<a class="fn-num" href="#{pid}">¶{p.number}</a>{badge} '
+                f'<span class="fn-text">{_marks(p.text, spans)}</span></p>'
+            )
+        parts.append("</article>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def status_html(label: str, answer: Answer | None = None, seconds: float | None = None) -> str:
+    """The status line: which backend answered, how long it took, and any fallback notice."""
+    if answer is None:
+        text = f"Ready · answers by <b>{esc(label)}</b>"
+    else:
+        backend = "offline extractive" if answer.backend == "extractive" else answer.backend
+        took = f" in {seconds:.1f} s" if seconds is not None else ""
+        kind = "abstained" if answer.abstained else f"{len(answer.citations)} citation(s)"
+        text = f"Answered by <b>{esc(backend)}</b>{took} · {kind}"
+        if answer.notice:
+            text += f' · <span class="fn-notice">{esc(answer.notice)}</span>'
+    return f'<div class="fn-status">{text}</div>'
+
+
+def message_html(kind: str, text: str) -> str:
+    """A short notice (``ok``, ``error`` or ``info``) such as an upload result."""
+    return f'<div class="fn-msg fn-msg-{esc(kind)}">{esc(text)}</div>'
+
+
+# One delegated click handler: a chip's fragment names the paragraph and the quote's span.
+# Repainting rebuilds the paragraph text from text nodes only (never innerHTML), keeping the
+# latest answer's quotes (data-quotes) marked and the clicked quote focused.
+HIGHLIGHT_JS = r"""
+() => {
+  if (window.__footnote) return;
+  window.__footnote = true;
+  const mark = (cls, s) => { const m = document.createElement('mark'); m.className = cls; m.textContent = s; return m; };
+  const paint = (para, focus) => {
+    const el = para.querySelector('.fn-text');
+    const text = el.textContent;
+    const spans = (para.dataset.quotes || '').split(',').filter(Boolean).map(s => s.split('-').map(Number));
+    const cuts = new Set([0, text.length]);
+    for (const s of spans.concat(focus ? [focus] : [])) { cuts.add(s[0]); cuts.add(s[1]); }
+    const b = [...cuts].filter(x => x >= 0 && x <= text.length).sort((x, y) => x - y);
+    const parts = [];
+    for (let i = 0; i + 1 < b.length; i++) {
+      const s = text.slice(b[i], b[i + 1]);
+      const inside = sp => sp && sp[0] <= b[i] && b[i + 1] <= sp[1];
+      if (inside(focus)) parts.push(mark('fn-focus', s));
+      else if (spans.some(inside)) parts.push(mark('fn-quote', s));
+      else parts.push(document.createTextNode(s));
+    }
+    el.replaceChildren(...parts);
+  };
+  const show = (href) => {
+    const m = /^#(fn-p-[A-Za-z0-9_-]+?-\d+)(?:~(\d+)-(\d+))?$/.exec(href || '');
+    const para = m && document.getElementById(m[1]);
+    if (!para) return false;
+    document.querySelectorAll('.fn-para.fn-active').forEach(p => { p.classList.remove('fn-active'); paint(p, null); });
+    paint(para, m[2] === undefined ? null : [Number(m[2]), Number(m[3])]);
+    para.classList.add('fn-active');
+    para.scrollIntoView({block: 'center', behavior: 'smooth'});
+    return true;
+  };
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a.fn-chip, a.fn-num');
+    if (a && show(a.getAttribute('href'))) e.preventDefault();
+  }, true);
+}
+"""
+
+CSS = """
+.fn-chip { display: inline-block; padding: 0 .45em; margin: 0 .1em; border-radius: 999px;
+  background: var(--color-accent-soft, #e0e7ff); color: var(--color-accent, #3730a3) !important;
+  border: 1px solid var(--color-accent, #6366f1); font-size: .85em; font-weight: 600;
+  text-decoration: none !important; cursor: pointer; white-space: nowrap; }
+.fn-chip:hover { filter: brightness(0.92); }
+.fn-chip.fn-unsupported { background: #fef3c7; color: #92400e !important; border-style: dashed;
+  border-color: #d97706; }
+.fn-chip.fn-removed { background: #fee2e2; color: #991b1b !important; border-color: #dc2626;
+  text-decoration: line-through !important; cursor: help; }
+.fn-chip.fn-considered { background: transparent; font-weight: 500; }
+.fn-abstain { font-style: italic; color: var(--body-text-color-subdued, #6b7280);
+  border-left: 3px solid #9ca3af; padding-left: .6em; }
+.fn-abstain-icon { font-style: normal; font-weight: 700; }
+.fn-considered-list, .fn-sources { margin-top: .4em; font-size: .9em;
+  color: var(--body-text-color-subdued, #6b7280); }
+.fn-warning { margin-top: .4em; font-size: .9em; color: #92400e; }
+.fn-warning ul { margin: .2em 0 0 1.2em; }
+.fn-notice { margin-top: .3em; font-size: .9em; color: #b45309; }
+.fn-status { font-size: .9em; color: var(--body-text-color-subdued, #6b7280); padding: .2em .4em; }
+.fn-msg { padding: .4em .6em; border-radius: 6px; font-size: .95em; }
+.fn-msg-ok { background: #dcfce7; color: #166534; }
+.fn-msg-error { background: #fee2e2; color: #991b1b; }
+.fn-msg-info { background: #e0f2fe; color: #075985; }
+.fn-article-pane { line-height: 1.55; }
+.fn-title { font-size: 1.25em; margin: 0 0 .2em 0; }
+.fn-date { color: var(--body-text-color-subdued, #6b7280); font-size: .9em; margin-bottom: .6em; }
+.fn-section { font-size: 1.02em; margin: .9em 0 .3em 0; }
+.fn-para { padding: .35em .5em; border-radius: 6px; border-left: 3px solid transparent;
+  margin: .3em 0; transition: background .3s; }
+.fn-para.fn-cited { border-left-color: var(--color-accent, #6366f1);
+  background: var(--color-accent-soft, #eef2ff); }
+.fn-para.fn-active { outline: 2px solid var(--color-accent, #6366f1); }
+.fn-num { font-weight: 700; margin-right: .3em; text-decoration: none !important;
+  color: var(--color-accent, #4f46e5) !important; }
+.fn-cited-badge { font-size: .7em; text-transform: uppercase; letter-spacing: .05em;
+  background: var(--color-accent, #6366f1); color: white; border-radius: 4px; padding: 0 .35em;
+  margin-right: .3em; vertical-align: middle; }
+mark.fn-quote { background: #fef08a; color: inherit; border-radius: 2px; }
+mark.fn-focus { background: #facc15; color: black; border-radius: 2px;
+  box-shadow: 0 0 0 2px #f59e0b; }
+.fn-cursor { opacity: .6; }
+#fn-article { max-height: 70vh; overflow-y: auto; }
+"""
