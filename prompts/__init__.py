@@ -1,0 +1,48 @@
+"""The prompt files (``system.md``, ``answer.md``, ``condense.md``) and their strict renderer.
+
+Prompts are plain text files shipped as package data and read with ``importlib.resources``;
+``render`` fills ``{name}`` placeholders with LlamaIndex's ``PromptTemplate`` and raises
+``PromptError`` when a placeholder has no value or a value has no placeholder, so a typo
+in a prompt file fails loudly instead of sending a half-filled prompt. A directory given
+as ``override_dir`` (``FOOTNOTE_PROMPTS_DIR``) is searched first, so users can adapt the
+wording without editing the package. This module does not decide what goes into a prompt.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+NAMES = ("system", "answer", "condense")
+
+
+class PromptError(ValueError):
+    """A prompt file is missing, or its placeholders do not match the values given."""
+
+
+def load(name: str, override_dir: str | Path | None = None) -> str:
+    """The text of prompt ``name`` (from ``override_dir`` when it has that file)."""
+    if name not in NAMES:
+        raise PromptError(f"Unknown prompt {name!r}; expected one of {', '.join(NAMES)}.")
+    if override_dir:
+        custom = Path(override_dir).expanduser() / f"{name}.md"
+        if custom.is_file():
+            return custom.read_text(encoding="utf-8")
+    return resources.files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8")
+
+
+def render(name: str, override_dir: str | Path | None = None, /, **values: str) -> str:
+    """Prompt ``name`` with every ``{placeholder}`` filled from ``values``, strictly."""
+    from llama_index.core.prompts import PromptTemplate
+
+    template = PromptTemplate(load(name, override_dir))
+    wanted = set(template.template_vars)
+    missing, unused = wanted - values.keys(), values.keys() - wanted
+    if missing or unused:
+        raise PromptError(
+            f"Prompt {name!r}: no value for {sorted(missing)}; no placeholder for {sorted(unused)}."
+        )
+    return template.format(**values)
+
+
+__all__ = ["NAMES", "PromptError", "load", "render"]

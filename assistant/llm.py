@@ -1,0 +1,390 @@
+"""The LLM answer backend: fluent answers from any OpenAI-compatible server, every citation checked.
+
+``LLMBackend`` follows the backend protocol of ``assistant.Assistant``: ``answer(question,
+passages)``, ``ask(question, history, retriever)`` and ``stream(question, history, retriever)``.
+For one question it
+
+1. rewrites a follow-up into a standalone question with the model (``condense``),
+2. retrieves, and abstains without calling the model when nothing in the article comes
+   close (the extractive scorer's best sentence is under ``gate_below``),
+3. shows the model the whole article when it fits the context budget, else the retrieved
+   paragraphs (``prompting``), and asks for an answer with ``[¶N]`` markers,
+4. checks the reply sentence by sentence (``support``) and returns only what passed, with
+   the problems it found listed in ``Answer.removed_citations``.
+
+Every failure ends in an answer: timeouts, 429 and 5xx are retried by the ``openai``
+client (bounded, with backoff), a context-length error shrinks the context once, and
+anything still failing, a misconfiguration (401/403/404), a broken stream with nothing
+usable, or a reply with no supported citation is answered by the offline extractive
+backend with ``Answer.notice`` saying why. A whole question is bounded by ``budget``
+seconds. With ``fallback=False`` these raise ``ConfigurationError``/``BackendError``.
+This module does not build prompts, score support or parse settings itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .condense import accept, fallback
+from .extractive import ExtractiveBackend, ExtractiveSettings
+from .llm_client import Failure, LLMSettings, classify, is_context_error, make_llm
+from .prompting import (
+    answer_messages,
+    choose_context,
+    condense_messages,
+    context_chars,
+    system_prompt,
+    trim_history,
+)
+from .schema import Answer, Passage
+from .support import LeakGuard, Verifier, split_answer
+
+log = logging.getLogger("footnote.llm")
+
+History = Sequence[tuple[str, str]]
+_WHOLE_ARTICLE = re.compile(
+    r"summar|overview|main (?:points?|ideas?|takeaways?)|gist|key (?:points|facts)|tl;?dr|"
+    r"what (?:is|'s) (?:this|the) (?:article|story|piece|text) about",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s*\[[^\]]*\])*\s*$")
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@dataclass
+class _Reply:
+    text: str
+    finish_reason: str | None
+    failure: Failure | None = None  # the stream broke after some text arrived
+
+
+class _PassageStore:
+    """Just enough of ``IndexStore`` to check an answer when only passages are known."""
+
+    def __init__(self, passages: Sequence[Passage], encoder: Any) -> None:
+        self.encoder = encoder
+        self._paragraphs = {(p.document, p.number): p.paragraph for p in passages}
+        self.documents = {p.document: p for p in passages}  # values only need ``.title``
+
+    def paragraph(self, doc: str, number: int):
+        return self._paragraphs.get((doc, number))
+
+    def sentence_vectors(self, paragraphs):
+        return {p.id: self.encoder.encode([s.text for s in p.sentences]) for p in paragraphs}
+
+
+class LLMBackend:
+    """Answers with an LLM over OpenAI's chat API, checked before they are returned."""
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        multi_document: bool = False,
+        extractive: ExtractiveSettings | None = None,
+        llm: Any = None,
+        encoder: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.multi_document = multi_document
+        self.extractive = ExtractiveBackend(extractive, multi_document=multi_document)
+        self.llm = llm if llm is not None else make_llm(settings)
+        self.name = f"llm:{settings.model}"
+        self._encoder = encoder
+
+    @classmethod
+    def from_env(
+        cls, multi_document: bool = False, extractive: ExtractiveSettings | None = None, **settings: Any
+    ) -> LLMBackend:
+        """A backend configured from the environment; keyword ``settings`` override it."""
+        return cls(LLMSettings.from_env(**settings), multi_document, extractive)
+
+    def __repr__(self) -> str:
+        return f"LLMBackend(model={self.settings.model!r}, server={self.settings.server!r})"
+
+    # -- the protocol ------------------------------------------------------------------
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        return _last(self._run(question, [], None, list(passages), stream=False))
+
+    def ask(self, question: str, history: History, retriever: Any) -> Answer:
+        return _last(self._run(question, history, retriever, None, stream=False))
+
+    def stream(self, question: str, history: History, retriever: Any) -> Iterator[str | Answer]:
+        """Checked sentences as they arrive, then the final ``Answer``."""
+        yield from self._run(question, history, retriever, None, stream=True)
+
+    # -- one question --------------------------------------------------------------------
+    def _run(
+        self,
+        question: str,
+        history: History,
+        retriever: Any,
+        passages: list[Passage] | None,
+        stream: bool,
+    ) -> Iterator[str | Answer]:
+        s = self.settings
+        deadline = time.monotonic() + s.budget
+        history = trim_history(history, s.history_turns, s.history_chars)
+        standalone = question
+        if history:
+            standalone, failure = self._condense(question, history, deadline)
+            if failure is not None:
+                yield self._fallback(question, standalone, retriever, passages, failure, history)
+                return
+        if passages is None:
+            passages = retriever.retrieve(standalone, top_k=s.top_k)
+        scored = self.extractive.score_sentences(standalone, passages)
+        confidence = scored[0].score if scored else 0.0
+        if confidence < s.gate_below and not _WHOLE_ARTICLE.search(standalone):
+            yield self._abstain(question, standalone, passages, confidence, history)
+            return
+        store = retriever.store if retriever is not None else _PassageStore(passages, self._encoder_())
+        everything = _all_passages(store) if retriever is not None else []
+        budget = context_chars(s.context_window, s.max_tokens)
+        context, whole = choose_context(everything, passages, budget, self.multi_document)
+        guard = LeakGuard(
+            system_prompt(context, self.multi_document, s.prompts_dir),
+            s.secrets(),
+            allowed=" ".join([question, standalone, *(p.text for p in context)]),
+        )
+        encoder = retriever.encoder if retriever is not None else self._encoder_()
+
+        def checker(given: list[Passage]) -> Verifier:
+            return Verifier(store, encoder, given, self.multi_document, guard, s.support_threshold)
+
+        verifier = checker(context)
+        reply: _Reply | None = None
+        failure: Failure | None = None
+        for attempt in range(2):
+            messages = answer_messages(standalone, context, self.multi_document, s.prompts_dir)
+            try:
+                reply = yield from self._live(self._call(messages, deadline, stream), verifier)
+                break
+            except Exception as exc:
+                if attempt == 0 and is_context_error(exc) and len(context) > 1:
+                    # Shrink once: the retrieved paragraphs instead of the whole article,
+                    # or the better half of the retrieved ones.
+                    ranked = passages if whole else [p for p in passages if p in context]
+                    context = ranked[: max(1, min(len(ranked), len(context)) // 2)]
+                    context, whole = choose_context([], context, budget, self.multi_document)
+                    verifier = checker(context)
+                    log.warning("LLM context too long; retrying with %d paragraphs", len(context))
+                    continue
+                failure = self._failure(exc)
+                break
+        if reply is None:
+            assert failure is not None
+            yield self._fallback(question, standalone, retriever, passages, failure, history)
+            return
+        yield self._finish(question, standalone, passages, confidence, history, reply, verifier)
+
+    def _finish(
+        self,
+        question: str,
+        standalone: str,
+        passages: list[Passage],
+        confidence: float,
+        history: History,
+        reply: _Reply,
+        verifier: Verifier,
+    ) -> Answer:
+        incomplete = reply.finish_reason == "length" or reply.failure is not None
+        text = reply.text
+        if incomplete:  # drop a sentence cut in the middle
+            pieces = split_answer(text)
+            if pieces and not _SENTENCE_END.search(pieces[-1]):
+                text = text[: text.rfind(pieces[-1])]
+        checked = verifier.verify(text)
+        if not checked.abstained and not checked.supported:
+            reason = reply.failure or Failure(
+                "unverified",
+                "The LLM's answer could not be checked against the article (no supported citation).",
+            )
+            return self._fallback(question, standalone, None, passages, reason, history, checked.problems)
+        notice = None
+        if reply.failure is not None:
+            notice = f"{reply.failure.message} Showing the checked part that arrived."
+        elif reply.finish_reason == "length":
+            notice = (
+                f"The LLM's reply was cut off at {self.settings.max_tokens} tokens "
+                "(FOOTNOTE_LLM_MAX_TOKENS); the answer may be incomplete."
+            )
+        elif checked.problems:
+            notice = "Some of the LLM's citations were removed or flagged: see the citation notes."
+        return Answer(
+            question=question,
+            text=checked.text,
+            citations=[] if checked.abstained else checked.citations,
+            abstained=checked.abstained,
+            backend=self.name,
+            passages=passages,
+            removed_citations=checked.problems,
+            notice=notice,
+            incomplete=incomplete and not checked.abstained,
+            confidence=confidence,
+            standalone_question=standalone if history else None,
+        )
+
+    # -- talking to the model ----------------------------------------------------------
+    def _timeout(self, deadline: float) -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            raise _OutOfTime
+        return min(self.settings.timeout, remaining)
+
+    def _call(self, messages, deadline: float, stream: bool) -> Iterator[str]:
+        """Yield the reply's text as it arrives; return the whole ``_Reply``."""
+        timeout = self._timeout(deadline)
+        if not stream:
+            response = self.llm.chat(messages, timeout=timeout)
+            return _Reply(response.message.content or "", _finish_reason(response.raw))
+        text, finish = "", None
+        try:
+            for chunk in self.llm.stream_chat(messages, timeout=timeout):
+                delta = chunk.delta or ""
+                finish = _finish_reason(chunk.raw) or finish
+                if delta:
+                    text += delta
+                    yield delta
+                if time.monotonic() > deadline:
+                    raise _OutOfTime
+        except Exception as exc:
+            if not text:
+                raise
+            return _Reply(text, None, self._failure(exc))
+        if finish is None:  # the stream ended without saying why: treat it as cut
+            return _Reply(text, None, Failure("stream", "The LLM's reply stopped before it was finished."))
+        return _Reply(text, finish)
+
+    def _live(self, deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
+        """Pass on each completed sentence once it has passed the checks."""
+        buffer, done, first = "", 0, True
+        while True:
+            try:
+                delta = next(deltas)
+            except StopIteration as stop:
+                reply: _Reply = stop.value
+                if reply.failure is None:  # the last sentence is complete too
+                    for sentence in split_answer(buffer)[done:]:
+                        checked = verifier.check(sentence)
+                        if checked.text and checked.supported:
+                            yield checked.text if first else " " + checked.text
+                            first = False
+                return reply
+            buffer += delta
+            if not re.search(r"[.!?…\]\n]", delta):
+                continue
+            sentences = split_answer(buffer)
+            for sentence in sentences[done:-1]:
+                checked = verifier.check(sentence)
+                if checked.text and checked.supported:
+                    yield checked.text if first else " " + checked.text
+                    first = False
+            done = max(done, len(sentences) - 1)
+
+    def _condense(self, question: str, history: History, deadline: float) -> tuple[str, Failure | None]:
+        s = self.settings
+        messages = condense_messages(question, history, s.prompts_dir)
+        try:
+            response = self.llm.chat(messages, timeout=self._timeout(deadline))
+        except Exception as exc:
+            return fallback(question, history), self._failure(exc)
+        rewrite = accept(response.message.content or "", question)
+        said = " ".join([question, *(f"{user} {bot}" for user, bot in history)])
+        prompt = f"{messages[0].content}\n{system_prompt([], self.multi_document, s.prompts_dir)}"
+        guard = LeakGuard(prompt, s.secrets(), allowed=said)
+        if rewrite is None or guard.leaks(rewrite):
+            return fallback(question, history), None
+        return rewrite, None
+
+    def _failure(self, exc: BaseException) -> Failure:
+        if isinstance(exc, _OutOfTime):
+            failure = Failure(
+                "budget",
+                f"The LLM did not finish within the {self.settings.budget:g}-second budget "
+                "(FOOTNOTE_LLM_BUDGET).",
+            )
+        else:
+            failure = classify(exc, self.settings)
+        # The kind only: server messages may echo the key and model text may be hostile.
+        log.warning("LLM call failed (%s)", failure.kind)
+        return failure
+
+    # -- answers that do not come from the model -----------------------------------------
+    def _abstain(
+        self, question: str, standalone: str, passages: list[Passage], confidence: float, history: History
+    ) -> Answer:
+        abstained = self.extractive.answer(standalone, [])
+        return dataclasses.replace(
+            abstained,
+            question=question,
+            backend=self.name,
+            passages=passages,
+            confidence=confidence,
+            standalone_question=standalone if history else None,
+        )
+
+    def _fallback(
+        self,
+        question: str,
+        standalone: str,
+        retriever: Any,
+        passages: list[Passage] | None,
+        failure: Failure,
+        history: History,
+        problems: Sequence[str] = (),
+    ) -> Answer:
+        if not self.settings.fallback:
+            raise failure.error()
+        if passages is None:
+            passages = retriever.retrieve(standalone) if retriever is not None else []
+        offline = self.extractive.answer(standalone, passages)
+        redact = LeakGuard("", self.settings.secrets(), "").redact
+        return dataclasses.replace(
+            offline,
+            question=question,
+            notice=redact(f"{failure.message} Answered offline from the article instead."),
+            removed_citations=[*problems, *offline.removed_citations],
+            standalone_question=standalone if history else None,
+        )
+
+    def _encoder_(self):
+        if self._encoder is None:
+            from index.embedding import MiniLMEncoder
+
+            self._encoder = MiniLMEncoder()
+        return self._encoder
+
+
+def _all_passages(store: Any) -> list[Passage]:
+    out = []
+    for p in store.paragraphs:
+        info = store.documents.get(p.document)
+        out.append(Passage(p, 0.0, info.title if info else None, info.path if info else None))
+    return out
+
+
+def _finish_reason(raw: Any) -> str | None:
+    choices = getattr(raw, "choices", None) or (raw.get("choices") if isinstance(raw, dict) else None)
+    if not choices:
+        return None
+    first = choices[0]
+    return getattr(first, "finish_reason", None) or (
+        first.get("finish_reason") if isinstance(first, dict) else None
+    )
+
+
+def _last(items: Iterator[str | Answer]) -> Answer:
+    answer = None
+    for item in items:
+        answer = item
+    assert isinstance(answer, Answer)
+    return answer

@@ -1,0 +1,142 @@
+"""What the model is shown: the numbered article block, the chat messages, the trimmed history.
+
+``choose_context`` gives the model every paragraph when the whole article (or corpus)
+fits the context budget, else the retrieved ones that fit, in reading order. ``article_block``
+renders them between ``<article>`` tags as data: ``&``, ``<``, ``>`` and ``¶`` in the
+article's text are written as HTML entities, so nothing in an article can close the block,
+open a new one or forge a paragraph marker. ``answer_messages`` and ``condense_messages``
+render the prompt files strictly. This module sends nothing and checks no answer.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+import prompts
+
+from .citations import ABSTAIN_TEXT, marker
+from .schema import Passage
+
+CHARS_PER_TOKEN = 3.0  # conservative for English news text (real tokenisers give ~4)
+PROMPT_OVERHEAD_TOKENS = 700  # system prompt, instructions and question
+
+
+def escape(text: str, quote: bool = False) -> str:
+    """Article or user text made inert inside the ``<article>`` block."""
+    return html.escape(text, quote=quote).replace("¶", "&para;")
+
+
+def context_chars(context_window: int, max_tokens: int) -> int:
+    """How many characters of article text fit beside the prompt and the reply."""
+    return max(1000, int((context_window - max_tokens - PROMPT_OVERHEAD_TOKENS) * CHARS_PER_TOKEN))
+
+
+def paragraph_line(p: Passage, multi_document: bool) -> str:
+    return f"{marker(p.document, p.number, multi_document)} {escape(p.text)}"
+
+
+def block_size(passages: Sequence[Passage], multi_document: bool) -> int:
+    return sum(len(paragraph_line(p, multi_document)) + 1 for p in passages)
+
+
+def choose_context(
+    everything: Sequence[Passage], retrieved: Sequence[Passage], budget_chars: int, multi_document: bool
+) -> tuple[list[Passage], bool]:
+    """(paragraphs to show in reading order, whether that is the whole article)."""
+    if everything and block_size(everything, multi_document) <= budget_chars:
+        return _reading_order(everything), True
+    chosen: list[Passage] = []
+    used = 0
+    for p in retrieved:  # best first; skip what does not fit
+        size = len(paragraph_line(p, multi_document)) + 1
+        if used + size <= budget_chars:
+            chosen.append(p)
+            used += size
+    return _reading_order(chosen), False
+
+
+def _reading_order(passages: Sequence[Passage]) -> list[Passage]:
+    return sorted(passages, key=lambda p: (p.document, p.number))
+
+
+def article_block(passages: Sequence[Passage], multi_document: bool) -> str:
+    """The paragraphs as delimited, numbered data, grouped by document."""
+    parts: list[str] = []
+    current: str | None = None
+    section: str | None = None
+    for p in passages:
+        if p.document != current:
+            if current is not None:
+                parts.append("</article>")
+            title = f' title="{escape(p.title, quote=True)}"' if p.title else ""
+            parts.append(f'<article id="{escape(p.document, quote=True)}"{title}>')
+            current, section = p.document, None
+        if p.section and p.section != section:
+            parts.append(f"({escape(p.section)})")
+            section = p.section
+        parts.append(paragraph_line(p, multi_document))
+    if current is not None:
+        parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _example(passages: Sequence[Passage], multi_document: bool) -> str:
+    first = passages[0] if passages else None
+    return marker(first.document, first.number, multi_document) if first else "[¶1]"
+
+
+def system_prompt(passages: Sequence[Passage], multi_document: bool, prompts_dir: str | None) -> str:
+    return prompts.render(
+        "system",
+        prompts_dir,
+        marker_example=_example(passages, multi_document),
+        abstain_text=ABSTAIN_TEXT,
+    )
+
+
+def answer_messages(
+    question: str, passages: Sequence[Passage], multi_document: bool, prompts_dir: str | None
+) -> list[ChatMessage]:
+    user = prompts.render(
+        "answer",
+        prompts_dir,
+        article=article_block(passages, multi_document),
+        question=escape(question),
+        marker_example=_example(passages, multi_document),
+        abstain_text=ABSTAIN_TEXT,
+    )
+    return [
+        ChatMessage(role=MessageRole.SYSTEM, content=system_prompt(passages, multi_document, prompts_dir)),
+        ChatMessage(role=MessageRole.USER, content=user),
+    ]
+
+
+def trim_history(history: Sequence[tuple[str, str]], turns: int, chars: int) -> list[tuple[str, str]]:
+    """The most recent ``turns`` exchanges, answers shortened, within ``chars`` in total."""
+    kept: list[tuple[str, str]] = []
+    used = 0
+    for user, bot in reversed(list(history)[-turns:] if turns > 0 else []):
+        user, bot = _shorten(str(user), 500), _shorten(str(bot), 600)
+        if used + len(user) + len(bot) > chars:
+            break
+        kept.append((user, bot))
+        used += len(user) + len(bot)
+    return kept[::-1]
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def condense_messages(
+    question: str, history: Sequence[tuple[str, str]], prompts_dir: str | None
+) -> list[ChatMessage]:
+    lines = []
+    for user, bot in history:
+        lines += [f"User: {escape(user)}", f"Assistant: {escape(bot)}"]
+    text = prompts.render("condense", prompts_dir, history="\n".join(lines), question=escape(question))
+    return [ChatMessage(role=MessageRole.USER, content=text)]

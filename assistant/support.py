@@ -1,0 +1,326 @@
+"""Checking a model's answer against the article before anyone sees it.
+
+The answer is split into sentences (Punkt, as at ingest). For each sentence:
+
+* markers ``[¶N]`` / ``[doc ¶N]`` (also ``[¶2, ¶3]``) naming a paragraph that does not exist,
+  or one the model was not given, are removed and reported;
+* each remaining citation is scored for *support*: ``0.6 × best cosine`` between the claim
+  and a sentence of the paragraph (stored MiniLM vectors) ``+ 0.4 × share of the claim's
+  content words found in the paragraph``; a name or number in the claim that appears in
+  none of the cited paragraphs (or the title) halves the score. At or above
+  ``SUPPORT_THRESHOLD`` the citation is supported, below it is kept but flagged
+  (``Citation.supported = False``). The quote is the paragraph's best-matching sentence,
+  verbatim from the index (``citations.cite``), never the model's words;
+* a sentence with no citation that states something (two or more content words) is cited
+  to the given paragraph that supports it best, or removed and reported if none does;
+* sentences that repeat the system prompt (a canary, six words in a row) or a secret
+  are removed; Markdown images, links and HTML tags are stripped from the model's text;
+* sentences of the article that address the assistant ("ignore previous instructions…")
+  never count as support, so an injected instruction cannot verify its own echo.
+
+"I don't know"-style replies become an abstention. Known limit: a claim that contradicts
+its paragraph with the same words ("confirmed" for "denied") can still score as supported;
+catching that needs an entailment model, which is not available offline here.
+This module does not call the model and does not retrieve.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.document import Paragraph
+from index.sentences import sentence_spans
+
+from .citations import ABSTAIN_TEXT, cite, marker, with_marker
+from .lexicon import fold, terms
+from .schema import Citation, Passage
+
+SUPPORT_THRESHOLD = 0.5  # calibrated in tests/test_llm_support.py
+W_COSINE, W_LEXICAL = 0.6, 0.4
+
+_GROUP = re.compile(r"\s*[\[(]([^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?)[\])]")
+_ITEM = re.compile(r"(?:([\w.-]+)\s+)?¶\s?(\d+)")
+_LEADING = re.compile(r"^(?:\s*[\[(][^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?[\])])+")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n¶]*)\]\((?:[^)\n]*)\)")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_NAMEISH = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\w,.]*\w|\d)")
+_ABSTAIN = re.compile(
+    r"^\W*(?:the )?(?:article|text|context|passage)s? (?:does not|doesn[’']t|do not|don[’']t) "
+    r"(?:say|mention|state|specify|answer|contain|provide|include|tell|discuss)|"
+    r"^\W*(?:i (?:do not|don[’']t) know|(?:there is )?no information|i cannot answer|i can[’']t answer)",
+    re.I,
+)
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|directions)\b|"
+    r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\b(?:reply|respond|answer)\s+(?:only\s+)?with\b",
+    re.I,
+)
+
+
+def is_instruction(sentence: str) -> bool:
+    """Does an article sentence talk to the assistant rather than report something?"""
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def strip_markers(text: str) -> str:
+    return " ".join(_GROUP.sub("", text).split())
+
+
+def split_answer(text: str) -> list[str]:
+    """Sentences of the model's text; a marker placed after the full stop joins its sentence."""
+    out: list[str] = []
+    for start, end in sentence_spans(text):
+        piece = text[start:end]
+        lead = _LEADING.match(piece)
+        if lead and out:
+            out[-1] = out[-1] + piece[: lead.end()]
+            piece = piece[lead.end() :].strip()
+        if piece:
+            out.append(piece)
+    return out
+
+
+def sanitize(text: str) -> str:
+    """The model's text without Markdown images, link targets and HTML tags."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    return _TAG.sub("", text)
+
+
+class LeakGuard:
+    """Recognises text that repeats the system prompt or contains a secret."""
+
+    def __init__(self, prompt: str, secrets: Sequence[str], allowed: str) -> None:
+        allowed_folded = fold(allowed)
+        allowed_words = " " + " ".join(re.findall(r"\w+", allowed_folded)) + " "
+        self.secrets = [s for s in secrets if s]
+        self.tokens = {
+            t.lower()
+            for t in re.findall(r"[A-Za-z0-9][A-Za-z0-9_-]{5,}", prompt)
+            if re.search(r"\d", t) and t.lower() not in allowed_folded
+        }
+        words = re.findall(r"\w+", fold(prompt))
+        self.shingles = {
+            " ".join(words[i : i + 6])
+            for i in range(len(words) - 5)
+            if f" {' '.join(words[i : i + 6])} " not in allowed_words
+        }
+
+    def leaks(self, text: str) -> bool:
+        if any(s in text for s in self.secrets):
+            return True
+        folded = fold(text)
+        if any(t in folded for t in self.tokens):
+            return True
+        words = " " + " ".join(re.findall(r"\w+", folded)) + " "
+        return any(f" {s} " in words for s in self.shingles)
+
+    def redact(self, text: str) -> str:
+        for s in self.secrets:
+            text = text.replace(s, "[redacted]")
+        return text
+
+
+@dataclass
+class Checked:
+    """The outcome for one sentence of the answer."""
+
+    text: str | None  # None: removed
+    citations: list[Citation] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def supported(self) -> bool:
+        return any(c.supported for c in self.citations)
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation]
+    problems: list[str]
+    abstained: bool
+
+    @property
+    def supported(self) -> int:
+        return sum(c.supported for c in self.citations)
+
+
+class Verifier:
+    """Checks sentences of a model's answer against the paragraphs it was given."""
+
+    def __init__(
+        self,
+        store,
+        encoder,
+        given: Sequence[Passage],
+        multi_document: bool,
+        guard: LeakGuard,
+        threshold: float = SUPPORT_THRESHOLD,
+    ) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.multi_document = multi_document
+        self.guard = guard
+        self.threshold = threshold
+        self.given = {(p.document, p.number): p for p in given}
+        self._vectors: dict[str, np.ndarray] = {}
+        self._claims: dict[str, np.ndarray] = {}
+        self._cache: dict[str, Checked] = {}
+        self._titles = " ".join((info.title or "") for info in store.documents.values())
+
+    # -- markers -----------------------------------------------------------------------
+    def _label(self, doc: str, n: int) -> str:
+        return marker(doc, n, self.multi_document).strip("[]")
+
+    def resolve(self, doc: str | None, n: int) -> tuple[tuple[str, int] | None, str | None]:
+        """(document, paragraph) a marker names, or the reason it is rejected."""
+        shown = f"{doc} ¶{n}" if doc else f"¶{n}"
+        if doc is not None and not self.multi_document and doc not in self.store.documents:
+            doc = None  # "[see ¶3]" over a single article
+        if doc is None:
+            docs = list(self.store.documents)
+            if len(docs) == 1:
+                doc = docs[0]
+            else:
+                matches = [key for key in self.given if key[1] == n]
+                if len(matches) != 1:
+                    return None, f"{shown}: does not say which article"
+                doc = matches[0][0]
+        if doc not in self.store.documents:
+            return None, f"{shown}: no such article"
+        if self.store.paragraph(doc, n) is None:
+            return None, f"{shown}: no such paragraph"
+        if (doc, n) not in self.given:
+            return None, f"{shown}: not among the paragraphs given to the model"
+        return (doc, n), None
+
+    # -- support -----------------------------------------------------------------------
+    def _sentence_vectors(self, p: Paragraph) -> np.ndarray:
+        if p.id not in self._vectors:
+            missing = [q.paragraph for q in self.given.values() if q.paragraph.id not in self._vectors]
+            self._vectors.update(self.store.sentence_vectors(missing or [p]))
+        return self._vectors[p.id]
+
+    def _claim_vector(self, claim: str) -> np.ndarray:
+        if claim not in self._claims:
+            self._claims[claim] = self.encoder.encode([claim])[0]
+        return self._claims[claim]
+
+    def novel(self, claim: str, allowed: str) -> list[str]:
+        """Names and numbers in ``claim`` that ``allowed`` never mentions."""
+        allowed_terms = set(terms(f"{allowed} {self._titles}"))
+        found = []
+        for i, m in enumerate(_NAMEISH.finditer(claim)):
+            word = m.group(0)
+            if i == 0 and m.start() < 2 and not any(ch.isdigit() for ch in word):
+                continue  # the first word of a sentence is capitalised anyway
+            stems = set(terms(word))
+            if stems and not stems <= allowed_terms:
+                found.append(word)
+        return found
+
+    def score(self, claim: str, passage: Passage, allowed: str) -> tuple[float, int]:
+        """(support of ``claim`` by the paragraph, index of its best sentence)."""
+        p = passage.paragraph
+        usable = [i for i, s in enumerate(p.sentences) if not is_instruction(s.text)]
+        if not usable:
+            return 0.0, 0
+        claim_terms = set(terms(claim))
+        # A paragraph is read under its article's title: "Kim and Putin" need not be repeated.
+        para_terms = set(terms(f"{passage.title or ''} {p.section or ''} {p.text}"))
+        lexical = len(claim_terms & para_terms) / len(claim_terms) if claim_terms else 0.0
+        cosines = self._sentence_vectors(p) @ self._claim_vector(claim)
+        best, best_i = -1.0, usable[0]
+        for i in usable:
+            s_terms = set(terms(p.sentences[i].text))
+            s_lex = len(claim_terms & s_terms) / len(claim_terms) if claim_terms else 0.0
+            value = W_COSINE * float(cosines[i]) + W_LEXICAL * s_lex
+            if value > best:
+                best, best_i = value, i
+        support = W_COSINE * max(float(cosines[i]) for i in usable) + W_LEXICAL * lexical
+        if self.novel(claim, allowed):
+            support *= 0.5
+        return round(support, 4), best_i
+
+    def _citation(self, claim: str, passage: Passage, allowed: str) -> Citation:
+        support, i = self.score(claim, passage, allowed)
+        c = cite(passage, passage.paragraph.sentences[i], support=support)
+        return Citation(**{**c.to_dict(), "supported": support >= self.threshold})
+
+    # -- sentences ---------------------------------------------------------------------
+    def check(self, sentence: str) -> Checked:
+        if sentence not in self._cache:
+            self._cache[sentence] = self._check(sentence)
+        return self._cache[sentence]
+
+    def _check(self, raw: str) -> Checked:
+        problems: list[str] = []
+        clean = sanitize(raw)
+        if clean != raw:
+            problems.append("removed a link, image or HTML from the model's text")
+        claim = strip_markers(clean)
+        if self.guard.leaks(raw):
+            return Checked(
+                None, [], [*problems, "removed a sentence that repeated the assistant's instructions"]
+            )
+        keys: list[tuple[str, int]] = []
+
+        def rewrite(m: re.Match[str]) -> str:
+            labels = []
+            for item in _ITEM.finditer(m.group(1)):
+                key, problem = self.resolve(item.group(1), int(item.group(2)))
+                if problem:
+                    problems.append(problem)
+                elif key not in keys:
+                    keys.append(key)
+                    labels.append(marker(*key, self.multi_document))
+            return (" " + "".join(labels)) if labels else ""
+
+        text = _GROUP.sub(rewrite, clean)
+        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+        if not claim:
+            return Checked(None, [], problems)
+        if keys:
+            allowed = " ".join(self.given[k].text for k in keys)
+            citations = [self._citation(claim, self.given[k], allowed) for k in keys]
+            for c in citations:
+                if not c.supported:
+                    problems.append(f"{self._label(c.document, c.paragraph)}: does not support “{claim}”")
+            return Checked(text, citations, problems)
+        if len(set(terms(claim))) < 2 and not re.search(r"\d", claim):
+            return Checked(text, [], problems)  # "Yes." / "In short:" state nothing to check
+        best: Citation | None = None
+        for passage in self.given.values():
+            c = self._citation(claim, passage, passage.text)
+            if best is None or (c.support or 0) > (best.support or 0):
+                best = c
+        if best is not None and best.supported:
+            label = marker(best.document, best.paragraph, self.multi_document)
+            return Checked(with_marker(text, label), [best], problems)
+        return Checked(None, [], [*problems, f"removed a claim no paragraph supports: “{claim}”"])
+
+    def verify(self, text: str) -> Verified:
+        """The whole answer checked: kept sentences, their citations, what was removed."""
+        stripped = strip_markers(sanitize(text)).strip()
+        if fold(stripped).startswith(fold(ABSTAIN_TEXT).rstrip(".")):
+            return Verified(ABSTAIN_TEXT, [], [], True)
+        results = [self.check(s) for s in split_answer(text)]
+        kept = [r.text for r in results if r.text]
+        citations: list[Citation] = []
+        seen: set[tuple] = set()
+        for r in results:
+            for c in r.citations:
+                key = (c.document, c.paragraph, c.start, c.supported)
+                if key not in seen:
+                    seen.add(key)
+                    citations.append(c)
+        problems = [p for r in results for p in r.problems]
+        if not any(c.supported for c in citations) and _ABSTAIN.search(stripped):
+            return Verified(ABSTAIN_TEXT, [], problems, True)
+        return Verified(" ".join(kept), citations, problems, False)
