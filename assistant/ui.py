@@ -9,8 +9,9 @@ an article by upload or paste. The same functions are named API endpoints for
 Safe by default: bound to 127.0.0.1, ``share=False``, analytics, flagging, monitoring and
 MCP off, Gradio's queue with a concurrency limit and a maximum size, an upload size limit,
 ``FOOTNOTE_HOME`` blocked from file serving, user-facing errors without internals, and all
-article/model text escaped by ``ui_render``. This module wires components and handlers;
-HTML lives in ``ui_render`` and the article registry in ``ui_library``.
+article/model text escaped by ``ui_render``. This module lays out the components, wires
+events and serves them; the handlers live in ``ui_actions``, HTML in ``ui_render`` and the
+article registry in ``ui_library``.
 """
 
 from __future__ import annotations
@@ -22,31 +23,19 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before Gradio is imported, a
 import argparse
 import logging
 import sys
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from index.errors import FootnoteError
-from index.reader import slugify
 
 from .assistant import Assistant
 from .config import home
-from .question import clean_question
-from .schema import Answer
+from .ui_actions import Actions, pane_html
 from .ui_library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, Factory, Library
-from .ui_render import (
-    CSS,
-    HIGHLIGHT_JS,
-    answer_html,
-    article_html,
-    message_html,
-    pending_html,
-    status_html,
-    user_html,
-)
+from .ui_render import CSS, HIGHLIGHT_JS, status_html
 
 log = logging.getLogger("footnote.ui")
 
@@ -58,8 +47,6 @@ EXAMPLES = (
 )
 DEFAULT_CONCURRENCY = 2  # answers in flight at once (the machine has 2 cores)
 DEFAULT_MAX_QUEUE = 64  # waiting requests beyond this get "queue is full" at once
-MAX_DOCS_SHOWN = 5  # larger indexes show only the documents the latest answer cites
-INTERNAL_ERROR = "Something went wrong while answering; the details are in the server log."
 
 
 def default_factory(backend: Any = None, encoder: Any = None) -> Factory:
@@ -69,48 +56,6 @@ def default_factory(backend: Any = None, encoder: Any = None) -> Factory:
         return Assistant.open(sources or None, backend=backend, encoder=encoder, progress=progress)
 
     return factory
-
-
-def _user_error(exc: BaseException) -> gr.Error:
-    if isinstance(exc, FootnoteError):
-        return gr.Error(str(exc))
-    log.exception("unexpected error in the UI", exc_info=exc)
-    return gr.Error(INTERNAL_ERROR)
-
-
-def _pane(assistant: Assistant, answer: Answer | None = None) -> str:
-    docs = assistant.store.documents
-    shown = list(docs)
-    if len(shown) > MAX_DOCS_SHOWN:
-        cited = {c.document for c in answer.citations} if answer else set()
-        shown = [d for d in shown if d in cited] or shown[:1]
-    wanted = set(shown)
-    return article_html(
-        [(d, docs[d].title, docs[d].date) for d in shown],
-        [p for p in assistant.store.paragraphs if p.document in wanted],
-        answer,
-    )
-
-
-def _starts(assistant: Assistant, answer: Answer) -> dict[tuple[str, int], int]:
-    out = {}
-    for c in answer.citations:
-        p = assistant.store.paragraph(c.document, c.paragraph)
-        if p is not None:
-            out[(c.document, c.paragraph)] = p.start
-    return out
-
-
-def _messages(turns: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    msgs = []
-    for t in turns:
-        msgs.append({"role": "user", "content": user_html(t["q"])})
-        msgs.append({"role": "assistant", "content": t["html"]})
-    return msgs
-
-
-def _history(turns: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(t["q"], t["a"]) for t in turns if t.get("a") is not None]
 
 
 def build_app(
@@ -137,147 +82,7 @@ def build_app(
         factory = factory or default_factory(default.backend, default.store.encoder)
     library = Library(default, factory, uploads_dir)
 
-    def respond(question: str, turns: list[dict[str, Any]] | None, key: str | None) -> Iterator[tuple]:
-        try:
-            q = clean_question(question)
-        except FootnoteError as exc:
-            raise gr.Error(str(exc)) from exc
-        bot = library.get(key)
-        turns = list(turns or [])
-        pending = {"q": q, "a": None, "html": pending_html("")}
-        yield (
-            _messages([*turns, pending]),
-            "",
-            status_html(bot.backend_label).replace("Ready", "Answering…"),
-            gr.skip(),
-            gr.skip(),
-        )
-        started = time.monotonic()
-        text = ""
-        answer: Answer | None = None
-        try:
-            for piece in bot.stream(q, _history(turns)):
-                if isinstance(piece, Answer):
-                    answer = piece
-                    break
-                text += piece
-                pending["html"] = pending_html(text)
-                yield _messages([*turns, pending]), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        except Exception as exc:
-            err = _user_error(exc)
-            pending["html"] = message_html("error", err.message)
-            yield (
-                _messages([*turns, pending]),
-                gr.skip(),
-                message_html("error", err.message),
-                gr.skip(),
-                turns,
-            )
-            return
-        if answer is None:
-            pending["html"] = message_html("error", INTERNAL_ERROR)
-            yield _messages([*turns, pending]), gr.skip(), gr.skip(), gr.skip(), turns
-            return
-        done = {
-            "q": q,
-            "a": answer.text,
-            "html": answer_html(answer, _starts(bot, answer)),
-            "abstained": answer.abstained,
-        }
-        turns.append(done)
-        status = status_html(bot.backend_label, answer, time.monotonic() - started)
-        yield _messages(turns), gr.skip(), status, _pane(bot, answer), turns
-
-    def select(key: str | None):
-        bot = library.get(key)
-        is_default = (key or library.default_key) == library.default_key
-        return [], [], _pane(bot), status_html(bot.backend_label), gr.update(visible=is_default)
-
-    def clear(key: str | None):
-        bot = library.get(key)
-        return [], [], _pane(bot), status_html(bot.backend_label), ""
-
-    def refresh(key: str | None):
-        return gr.update(choices=library.choices(), value=key or library.default_key)
-
-    def _added(data: bytes, filename: str, progress: gr.Progress) -> tuple:
-        def tick(stage: str, done: int, total: int) -> None:
-            progress((done, max(total, 1)), desc=f"Indexing: {stage}")
-
-        try:
-            entry, checked = library.add(data, filename, tick)
-        except Exception as exc:
-            raise _user_error(exc) from exc
-        for w in checked.warnings:
-            gr.Warning(w)
-        bot = entry.assistant or library.get(entry.key)
-        info = {
-            "key": entry.key,
-            "title": entry.title,
-            "paragraphs": sum(d.paragraphs for d in bot.documents.values()),
-            "warnings": list(checked.warnings),
-        }
-        msg = message_html("ok", f"Added “{entry.title}” ({info['paragraphs']} paragraphs).")
-        return gr.update(choices=library.choices(), value=entry.key), msg, info
-
-    def upload(file: str | None, progress: gr.Progress = gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        if not file:
-            raise gr.Error("Choose a .txt, .md or .html file to add.")
-        path = Path(file)
-        name = path.name
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise gr.Error("The upload could not be read; try again.") from exc
-        if size > MAX_UPLOAD_BYTES:
-            raise gr.Error(f"{name} is too large ({size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,}).")
-        return _added(path.read_bytes(), name, progress)
-
-    def paste(text: str, title: str, progress: gr.Progress = gr.Progress()):  # noqa: B008
-        text = text or ""
-        if len(text) > MAX_PASTE_CHARS:
-            raise gr.Error(
-                f"The text is too long ({len(text):,} characters; the limit is {MAX_PASTE_CHARS:,})."
-            )
-        if not text.strip():
-            raise gr.Error("Paste the article text first: the box is empty.")
-        title = " ".join((title or "").split())[:200]
-        body = f"{title}\n\n{text}" if title else text
-        name = f"{slugify(title)[:60] if title else 'pasted-article'}.txt"
-        return _added(body.encode("utf-8", "replace"), name, progress)
-
-    # -- API-only endpoints (typed; gradio_client calls them by name) -----------------------
-    def ask(question: str, article: str = "", history: list[list[str]] | None = None) -> dict:
-        """Answer a question about an article; returns the answer with its checked citations."""
-        try:
-            pairs = [(str(h[0]), str(h[1])) for h in (history or []) if len(h) >= 2]
-            answer = library.get(article or None).ask(question, pairs)
-        except Exception as exc:
-            raise _user_error(exc) from exc
-        return {"article": article or library.default_key, **answer.to_dict()}
-
-    def articles() -> list[dict]:
-        """The selectable articles as {key, title}, the start-up article first."""
-        return [{"key": key, "title": label} for label, key in library.choices()]
-
-    def article(key: str = "") -> dict:
-        """One article's documents and numbered paragraphs."""
-        bot = library.get(key or None)
-        return {
-            "key": key or library.default_key,
-            "documents": [
-                {"id": d.id, "title": d.title, "date": d.date, "paragraphs": d.paragraphs}
-                for d in bot.documents.values()
-            ],
-            "paragraphs": [
-                {"document": p.document, "number": p.number, "section": p.section, "text": p.text}
-                for p in bot.store.paragraphs
-            ],
-        }
-
-    def add_text(text: str, title: str = "") -> dict:
-        """Add pasted article text; returns {key, title, paragraphs, warnings}."""
-        return paste(text, title, gr.Progress())[2]
+    act = Actions(library)
 
     with gr.Blocks(title="footnote", analytics_enabled=False) as app:
         turns = gr.State([])
@@ -324,7 +129,7 @@ def build_app(
                     interactive=True,
                     elem_id="fn-article-choice",
                 )
-                pane = gr.HTML(_pane(default), elem_id="fn-article", js_on_load=None, max_height=640)
+                pane = gr.HTML(pane_html(default), elem_id="fn-article", js_on_load=None, max_height=640)
                 with gr.Accordion("Add an article", open=False):
                     upload_file = gr.File(
                         label=f"Upload a file ({', '.join(UPLOAD_SUFFIXES)}; up to {MAX_UPLOAD_BYTES // 1_000_000} MB)",
@@ -341,38 +146,48 @@ def build_app(
         chat_outputs = [chatbot, question, status, pane, turns]
         chat_inputs = [question, turns, chooser]
         common = {"concurrency_id": "answer", "api_visibility": "private"}
-        question.submit(respond, chat_inputs, chat_outputs, **common)
-        send.click(respond, chat_inputs, chat_outputs, **common)
+        question.submit(act.respond, chat_inputs, chat_outputs, **common)
+        send.click(act.respond, chat_inputs, chat_outputs, **common)
         for btn, q in zip(example_buttons, examples, strict=True):
             btn.click(lambda q=q: q, None, question, queue=False, api_visibility="private").then(
-                respond, chat_inputs, chat_outputs, **common
+                act.respond, chat_inputs, chat_outputs, **common
             )
         clear_btn.click(
-            clear, [chooser], [chatbot, turns, pane, status, question], queue=False, api_visibility="private"
+            act.clear,
+            [chooser],
+            [chatbot, turns, pane, status, question],
+            queue=False,
+            api_visibility="private",
         )
-        chatbot.clear(clear, [chooser], [chatbot, turns, pane, status, question], api_visibility="private")
+        chatbot.clear(
+            act.clear, [chooser], [chatbot, turns, pane, status, question], api_visibility="private"
+        )
         select_outputs = [chatbot, turns, pane, status, example_row]
-        chooser.input(select, [chooser], select_outputs, api_visibility="private")
+        chooser.input(act.select, [chooser], select_outputs, api_visibility="private")
         index_opts = {"concurrency_limit": 1, "concurrency_id": "index"}
         upload_file.upload(
-            upload, [upload_file], [chooser, added, added_info], api_name="add_article", **index_opts
-        ).success(select, [chooser], select_outputs, api_visibility="private")
+            act.upload, [upload_file], [chooser, added, added_info], api_name="add_article", **index_opts
+        ).success(act.select, [chooser], select_outputs, api_visibility="private")
         paste_btn.click(
-            paste,
+            act.paste,
             [paste_text, paste_title],
             [chooser, added, added_info],
             api_visibility="private",
             **index_opts,
-        ).success(select, [chooser], select_outputs, api_visibility="private")
-        app.load(refresh, [chooser], [chooser], queue=False, api_visibility="private")
+        ).success(act.select, [chooser], select_outputs, api_visibility="private")
+        app.load(act.refresh, [chooser], [chooser], queue=False, api_visibility="private")
 
-        gr.api(ask, api_name="ask", concurrency_id="answer")
-        gr.api(articles, api_name="articles", queue=False)
-        gr.api(article, api_name="article", queue=False)
-        gr.api(add_text, api_name="add_text", **index_opts)
+        gr.api(act.ask, api_name="ask", concurrency_id="answer")
+        gr.api(act.articles, api_name="articles", queue=False)
+        gr.api(act.article, api_name="article", queue=False)
+        gr.api(act.add_text, api_name="add_text", **index_opts)
 
     app.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
     app.footnote_library = library  # for tests and embedding applications
+    # Never served by /gradio_api/file=, whatever Gradio's other rules say.
+    app.footnote_private_paths = sorted(
+        {str(p.resolve()) for p in (home(), library.root, Path(default.index_dir))}
+    )
     return app
 
 
@@ -398,7 +213,7 @@ def launch(
         show_error=False,
         quiet=quiet,
         max_file_size=MAX_UPLOAD_BYTES,
-        blocked_paths=[str(home().resolve())],
+        blocked_paths=getattr(app, "footnote_private_paths", [str(home().resolve())]),
         enable_monitoring=False,
         strict_cors=True,
         ssr_mode=False,
