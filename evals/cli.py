@@ -1,0 +1,125 @@
+"""``footnote eval``: run eval suites, print the summary table, write JSON and reports.
+
+``main(argv)`` is called by ``footnote eval ...`` (``assistant.cli``) and returns the exit
+code: 0 when every checked floor is met, 1 when a floor failed (or, with
+``--fail-on-regression``, a metric regressed against ``--compare``), and the
+``FootnoteError`` exit codes (2 bad input, 3 index, 4 configuration, 5 backend) with a
+one-line message for mistakes a user can fix. It does not compute metrics itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from index.errors import FootnoteError
+
+from .suite import DEFAULT_SUITES, EVALS_DIR
+
+EPILOG = """examples:
+  footnote eval                          all suites (seed, xquad sample, xquad-oos)
+  footnote eval seed --report out/       the seed suite, report in out/
+  footnote eval xquad --sample 0         all 838 XQuAD questions (floors not checked)
+  footnote eval --json new.json --compare old.json
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    suites = ", ".join(sorted(p.stem for p in EVALS_DIR.glob("*.yaml")))
+    p = argparse.ArgumentParser(
+        prog="footnote eval",
+        description="Run eval suites against the assistant and report citation-level metrics.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("suites", nargs="*", metavar="SUITE", help=f"suite names ({suites}) or YAML files")
+    p.add_argument("--backend", choices=("extractive", "llm"), default="extractive", help="answer backend")
+    p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON to PATH")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="folder for report.md, report.html and the plot, or a .md/.html file name "
+        "(default: reports/eval-<time>/)",
+    )
+    p.add_argument("--no-report", action="store_true", help="print the summary only")
+    p.add_argument("--compare", type=Path, metavar="PREVIOUS.json", help="show deltas against an earlier run")
+    p.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when --compare finds a regression"
+    )
+    p.add_argument("--sample", type=int, metavar="N", help="SQuAD suites: ask N sampled questions (0 = all)")
+    p.add_argument("--seed", type=int, help="SQuAD suites: sampling seed")
+    p.add_argument(
+        "--corpus", choices=("one", "per-article"), help="SQuAD suites: one index or one per article"
+    )
+    p.add_argument("--cache-dir", type=Path, metavar="DIR", help="where eval indexes are kept")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    return p
+
+
+def _report_target(arg: Path | None) -> tuple[Path, str]:
+    """(folder, file stem) for the reports."""
+    if arg is None:
+        return Path("reports") / time.strftime("eval-%Y%m%d-%H%M%S"), "report"
+    if arg.suffix.lower() in (".md", ".html", ".htm"):
+        return arg.parent, arg.stem
+    return arg, "report"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.sample is not None and args.sample < 0:
+        print("footnote eval: error: --sample must be 0 (all) or a positive number.", file=sys.stderr)
+        return 2
+    try:
+        return _run(args)
+    except FootnoteError as exc:
+        print(f"footnote eval: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("footnote eval: interrupted.", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .compare import compare, regressions
+    from .report import text_summary, write_reports
+    from .results import RunResult
+    from .runner import run
+
+    previous = RunResult.load(args.compare) if args.compare else None  # fail early on a bad file
+    result = run(
+        args.suites or list(DEFAULT_SUITES),
+        backend=args.backend,
+        sample=args.sample,
+        seed=args.seed,
+        corpus=args.corpus,
+        cache_dir=args.cache_dir,
+        progress=not args.no_progress,
+    )
+    print(text_summary(result))
+    deltas = compare(result, previous) if previous else None
+    if deltas is not None:
+        reg = regressions(deltas)
+        print(f"\nCompared with {args.compare}: {len(reg)} regression(s).")
+        for d in reg:
+            print(f"  ▼ {d.suite} {d.metric}: {d.before:.3f} -> {d.after:.3f}")
+    if args.json:
+        print(f"Results: {result.save(args.json)}")
+    if not args.no_report:
+        folder, stem = _report_target(args.report)
+        if not args.json:
+            result.save(folder / "results.json")
+        paths = write_reports(result, folder, deltas, str(args.compare) if args.compare else None, stem)
+        print(f"Report: {paths['markdown']} and {paths['html']}")
+    if not result.passed:
+        return 1
+    if args.fail_on_regression and deltas and regressions(deltas):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
