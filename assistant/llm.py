@@ -238,7 +238,8 @@ class LLMBackend:
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
             raise _OutOfTime
-        return min(self.settings.timeout, remaining)
+        # Every attempt the openai client makes gets this timeout, so share what is left.
+        return min(self.settings.timeout, remaining / (self.settings.max_retries + 1))
 
     def _call(self, messages, deadline: float, stream: bool) -> Iterator[str]:
         """Yield the reply's text as it arrives; return the whole ``_Reply``."""

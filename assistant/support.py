@@ -92,6 +92,13 @@ def sanitize(text: str) -> str:
     return _TAG.sub("", text)
 
 
+def _known(stem: str, allowed: set[str]) -> bool:
+    """Is ``stem`` (or a word form sharing its first five letters: Russia/Russian) allowed?"""
+    if stem in allowed:
+        return True
+    return len(stem) >= 5 and any(a[:5] == stem[:5] and (a in stem or stem in a) for a in allowed)
+
+
 class LeakGuard:
     """Recognises text that repeats the system prompt or contains a secret."""
 
@@ -220,8 +227,7 @@ class Verifier:
             word = m.group(0)
             if i == 0 and m.start() < 2 and not any(ch.isdigit() for ch in word):
                 continue  # the first word of a sentence is capitalised anyway
-            stems = set(terms(word))
-            if stems and not stems <= allowed_terms:
+            if any(not _known(stem, allowed_terms) for stem in terms(word)):
                 found.append(word)
         return found
 

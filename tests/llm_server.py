@@ -210,7 +210,9 @@ class ScriptedLLM:
                 if step.cut_after is not None:
                     self._hang_up()  # no finish_reason, no [DONE], no final chunk
                     return
-                self._chunk({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": step.finish_reason}]})
+                self._chunk(
+                    {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": step.finish_reason}]}
+                )
                 self._chunk("[DONE]")
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
