@@ -2,8 +2,9 @@
 
 Text matching follows SQuAD: lower-case, punctuation dropped, whitespace collapsed
 (``normalize``); gold answers additionally lose the articles a/an/the
-(``squad_normalize``). A fact or gold answer is "contained" when its normalised tokens
-occur as a contiguous run of the answer's normalised tokens.
+(``squad_normalize``). A fact is "contained" when its normalised words occur as a
+contiguous run of the answer's normalised words; a gold answer when its normalised text
+is a substring of the answer's.
 
 Citation metrics are ALCE-style at paragraph level: *recall* asks whether an answer's
 citations include a gold paragraph, *precision* what share of its (deduplicated) cited
@@ -21,8 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 _MARKER = re.compile(r"\s*\[(?:[\w.-]+\s+)?¶\s?\d+\]")
-_APOSTROPHES = "'’ʼ‘`"
-_PUNCT = set(string.punctuation) | {"“", "”", "‘", "’", "–", "—", "…", "«", "»", "¶"}
+_PUNCT = set(string.punctuation) | {"“", "”", "‘", "’", "ʼ", "–", "—", "…", "«", "»", "¶"}
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 Ref = tuple[str, int]  # (document id, paragraph number)
@@ -34,9 +34,9 @@ def strip_markers(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Lower-case, drop apostrophes, turn other punctuation into spaces, collapse whitespace."""
+    """Lower-case, turn punctuation (apostrophes too: "Manning's") into spaces, collapse whitespace."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    text = "".join("" if ch in _APOSTROPHES else (" " if ch in _PUNCT else ch) for ch in text)
+    text = "".join(" " if ch in _PUNCT else ch for ch in text)
     return " ".join(text.split())
 
 
@@ -46,12 +46,18 @@ def squad_normalize(text: str) -> str:
 
 
 def contains(answer: str, fact: str, *, squad: bool = False) -> bool:
-    """True when ``fact`` occurs in ``answer`` as whole words, ignoring case and punctuation."""
+    """True when ``fact`` occurs in ``answer`` ignoring case and punctuation.
+
+    Facts must match whole words ("port" is not in "portrait"); SQuAD gold answers
+    (``squad=True``) match as plain substrings of the normalised text, as the data's
+    README defines containment (some gold spans end mid-word, e.g. "(2,70").
+    """
     norm = squad_normalize if squad else normalize
     needle = norm(fact)
     if not needle:
         return False
-    return f" {needle} " in f" {norm(strip_markers(answer))} "
+    haystack = norm(strip_markers(answer))
+    return needle in haystack if squad else f" {needle} " in f" {haystack} "
 
 
 def facts_present(answer: str, all_of: Sequence[str] = (), any_of: Sequence[str] = ()) -> bool:

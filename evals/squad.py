@@ -207,7 +207,7 @@ def out_of_scope_cases(
     chosen = rng.sample(articles, min(max(targets, 1), len(articles)))
     if len(chosen) == 1:
         chosen.append(next(a for a in articles if a is not chosen[0]))
-    texts = {a.doc_id: f" {squad_normalize(' '.join(a.contexts))} " for a in chosen}
+    texts = {a.doc_id: squad_normalize(" ".join(a.contexts)) for a in chosen}
     pool = [(a, q) for a in articles for q in a.questions]
     by_doc: dict[str, list[Case]] = {a.doc_id: [] for a in chosen}
     for i, (a, q) in enumerate(_sample(pool, sample, seed)):
@@ -215,7 +215,7 @@ def out_of_scope_cases(
             target = chosen[(i + step) % len(chosen)]
             if target.doc_id == a.doc_id:
                 continue
-            if any(f" {squad_normalize(ans)} " in texts[target.doc_id] for ans in q.answers):
+            if any(squad_normalize(ans) in texts[target.doc_id] for ans in q.answers):
                 continue
             by_doc[target.doc_id].append(
                 Case(
