@@ -1,0 +1,67 @@
+"""Helpers for the UI tests: launch a UI on a free loopback port, fake backends, an index factory.
+
+(Named ``test_ui_*`` to sit with the UI tests; it defines no tests itself.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import time
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.citations import cite
+from assistant.schema import Answer, Passage
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app) -> str:
+    """Launch ``app`` (built by ``assistant.ui.build_app``) in the background; return its URL."""
+    from assistant.ui import launch
+
+    port = free_port()
+    launch(app, port=port, block=False, quiet=True)
+    return f"http://127.0.0.1:{port}/"
+
+
+def index_factory(root: Path, encoder, default_sources: list[Path], backend="extractive"):
+    """An assistant factory that keeps every index under ``root`` (not FOOTNOTE_HOME)."""
+
+    def factory(sources, progress=None):
+        files = list(sources) or default_sources
+        key = hashlib.sha1("\n".join(map(str, files)).encode()).hexdigest()[:10]
+        return Assistant.open(
+            files, root / "indexes" / key, backend=backend, encoder=encoder, progress=progress
+        )
+
+    return factory
+
+
+class EchoBackend:
+    """Cites the first sentence of the best passage and repeats the question (fake, fast)."""
+
+    name = "echo"
+
+    def __init__(self, text: str = "", delay: float = 0.0) -> None:
+        self.text = text
+        self.delay = delay
+
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        if self.delay:
+            time.sleep(self.delay)
+        p = passages[0]
+        c = cite(p, p.paragraph.sentences[0])
+        return Answer(
+            question=question,
+            text=f"{self.text}You asked: {question} [¶{c.paragraph}]",
+            citations=[c],
+            abstained=False,
+            backend=self.name,
+            passages=passages,
+        )
