@@ -43,7 +43,7 @@ from .prompting import (
     trim_history,
 )
 from .schema import Answer, Passage
-from .support import LeakGuard, Verifier, split_answer
+from .support import LeakGuard, Verifier, sanitize, split_answer, without_model_text
 
 log = logging.getLogger("footnote.llm")
 
@@ -274,7 +274,7 @@ class LLMBackend:
             except StopIteration as stop:
                 reply: _Reply = stop.value
                 if reply.failure is None:  # the last sentence is complete too
-                    for sentence in split_answer(buffer)[done:]:
+                    for sentence in split_answer(sanitize(buffer))[done:]:
                         checked = verifier.check(sentence)
                         if checked.text and checked.supported:
                             yield checked.text if first else " " + checked.text
@@ -283,7 +283,7 @@ class LLMBackend:
             buffer += delta
             if not re.search(r"[.!?…\]\n]", delta):
                 continue
-            sentences = split_answer(buffer)
+            sentences = split_answer(sanitize(buffer))
             for sentence in sentences[done:-1]:
                 checked = verifier.check(sentence)
                 if checked.text and checked.supported:
@@ -353,7 +353,7 @@ class LLMBackend:
             offline,
             question=question,
             notice=redact(f"{failure.message} Answered offline from the article instead."),
-            removed_citations=[*problems, *offline.removed_citations],
+            removed_citations=[*without_model_text(problems), *offline.removed_citations],
             standalone_question=standalone if history else None,
         )
 

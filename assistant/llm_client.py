@@ -14,6 +14,7 @@ This module sends no request by itself.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -125,10 +126,26 @@ def _safe_url(url: str) -> str:
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
 
 
+class _NoRequestBodies(logging.Filter):
+    """Keeps request bodies (article text, prompts, questions) out of openai's debug log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Request options"):
+            record.msg, record.args = "Request options: (body not logged)", ()
+        return True
+
+
+_BODY_FILTER = _NoRequestBodies()
+
+
 def make_llm(settings: LLMSettings):
     """LlamaIndex's ``OpenAILike`` chat model over an ``openai`` client with our limits."""
     import openai
     from llama_index.llms.openai_like import OpenAILike
+
+    client_log = logging.getLogger("openai._base_client")
+    if _BODY_FILTER not in client_log.filters:
+        client_log.addFilter(_BODY_FILTER)
 
     client = openai.OpenAI(
         api_key=settings.api_key,

@@ -45,9 +45,12 @@ W_COSINE, W_LEXICAL = 0.6, 0.4
 _GROUP = re.compile(r"\s*[\[(]([^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?)[\])]")
 _ITEM = re.compile(r"(?:([\w.-]+)\s+)?¶\s?(\d+)")
 _LEADING = re.compile(r"^(?:\s*[\[(][^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?[\])])+")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n¶]*)\]\((?:[^)\n]*)\)")
-_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # a link target, one level of nested parentheses
+_IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)
+_LINK = re.compile(r"\[([^\]\n¶]*)\]" + _TARGET)
+_SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z!][^<>\n]*(?:>|$)")
+_SCHEME = re.compile(r"\b(?:javascript|vbscript|data):\S*", re.I)
 _NAMEISH = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\w,.]*\w|\d)")
 _ABSTAIN = re.compile(
     r"^\W*(?:the )?(?:article|text|context|passage)s? (?:does not|doesn[’']t|do not|don[’']t) "
@@ -71,6 +74,11 @@ def strip_markers(text: str) -> str:
     return " ".join(_GROUP.sub("", text).split())
 
 
+def without_model_text(problems: Sequence[str]) -> list[str]:
+    """The notes with quoted model sentences left out (for answers that do not show them)."""
+    return [re.sub(r"“.*”$", "the sentence it was cited for", p) for p in problems]
+
+
 def split_answer(text: str) -> list[str]:
     """Sentences of the model's text; a marker placed after the full stop joins its sentence."""
     out: list[str] = []
@@ -80,7 +88,9 @@ def split_answer(text: str) -> list[str]:
         if lead and out:
             out[-1] = out[-1] + piece[: lead.end()]
             piece = piece[lead.end() :].strip()
-        if piece:
+        if piece and out and not re.search(r"\w", piece):
+            out[-1] += piece  # "[¶3] ." after the full stop
+        elif piece:
             out.append(piece)
     return out
 
@@ -89,7 +99,9 @@ def sanitize(text: str) -> str:
     """The model's text without Markdown images, link targets and HTML tags."""
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
-    return _TAG.sub("", text)
+    text = _SCRIPT.sub("", text)
+    text = _TAG.sub("", text)
+    return _SCHEME.sub("", text)
 
 
 def _known(stem: str, allowed: set[str]) -> bool:
@@ -267,9 +279,7 @@ class Verifier:
 
     def _check(self, raw: str) -> Checked:
         problems: list[str] = []
-        clean = sanitize(raw)
-        if clean != raw:
-            problems.append("removed a link, image or HTML from the model's text")
+        clean = sanitize(raw)  # normally done on the whole reply already (see ``verify``)
         claim = strip_markers(clean)
         if self.guard.leaks(raw):
             return Checked(
@@ -309,14 +319,18 @@ class Verifier:
         if best is not None and best.supported:
             label = marker(best.document, best.paragraph, self.multi_document)
             return Checked(with_marker(text, label), [best], problems)
-        return Checked(None, [], [*problems, f"removed a claim no paragraph supports: “{claim}”"])
+        return Checked(
+            None, [], [*problems, "removed a sentence that cites nothing and no paragraph supports"]
+        )
 
     def verify(self, text: str) -> Verified:
         """The whole answer checked: kept sentences, their citations, what was removed."""
-        stripped = strip_markers(sanitize(text)).strip()
+        clean = sanitize(text)
+        notes = ["removed a link, image or HTML from the model's text"] if clean != text else []
+        stripped = strip_markers(clean).strip()
         if fold(stripped).startswith(fold(ABSTAIN_TEXT).rstrip(".")):
-            return Verified(ABSTAIN_TEXT, [], [], True)
-        results = [self.check(s) for s in split_answer(text)]
+            return Verified(ABSTAIN_TEXT, [], notes, True)
+        results = [self.check(s) for s in split_answer(clean)]
         kept = [r.text for r in results if r.text]
         citations: list[Citation] = []
         seen: set[tuple] = set()
@@ -326,7 +340,7 @@ class Verifier:
                 if key not in seen:
                     seen.add(key)
                     citations.append(c)
-        problems = [p for r in results for p in r.problems]
+        problems = notes + [p for r in results for p in r.problems]
         if not any(c.supported for c in citations) and _ABSTAIN.search(stripped):
             return Verified(ABSTAIN_TEXT, [], problems, True)
         return Verified(" ".join(kept), citations, problems, False)
