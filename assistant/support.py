@@ -51,6 +51,10 @@ _LINK = re.compile(r"\[([^\]\n¶]*)\]" + _TARGET)
 _SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z!][^<>\n]*(?:>|$)")
 _SCHEME = re.compile(r"\b(?:javascript|vbscript|data):\S*", re.I)
+_TRAILING = re.compile(r"\s*([.!?…]+)\s*((?:\[[^\[\]]*¶\d+\])+)\s*$")
+_WHEN = re.compile(
+    r"\b(?:(?:next|last|this|coming) (?:year|month|week)|tomorrow|yesterday|today|tonight)\b", re.I
+)
 _NAMEISH = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\w,.]*\w|\d)")
 _ABSTAIN = re.compile(
     r"^\W*(?:the )?(?:article|text|context|passage)s? (?:does not|doesn[’']t|do not|don[’']t) "
@@ -86,7 +90,7 @@ def split_answer(text: str) -> list[str]:
         piece = text[start:end]
         lead = _LEADING.match(piece)
         if lead and out:
-            out[-1] = out[-1] + piece[: lead.end()]
+            out[-1] = f"{out[-1]} {piece[: lead.end()].strip()}"
             piece = piece[lead.end() :].strip()
         if piece and out and not re.search(r"\w", piece):
             out[-1] += piece  # "[¶3] ." after the full stop
@@ -241,6 +245,8 @@ class Verifier:
                 continue  # the first word of a sentence is capitalised anyway
             if any(not _known(stem, allowed_terms) for stem in terms(word)):
                 found.append(word)
+        allowed_folded = fold(allowed)
+        found += [m.group(0) for m in _WHEN.finditer(claim) if fold(m.group(0)) not in allowed_folded]
         return found
 
     def score(self, claim: str, passage: Passage, allowed: str) -> tuple[float, int]:
@@ -300,6 +306,7 @@ class Verifier:
 
         text = _GROUP.sub(rewrite, clean)
         text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+        text = _TRAILING.sub(r" \2\1", text)  # "Vladivostok. [¶3]" -> "Vladivostok [¶3]."
         if not claim:
             return Checked(None, [], problems)
         if keys:
