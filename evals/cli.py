@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="where eval indexes are kept")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--suggest-floors",
+        action="store_true",
+        help="print floors for the suite files, one question below what this run measured",
+    )
     return p
 
 
@@ -106,6 +111,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"\nCompared with {args.compare}: {len(reg)} regression(s).")
         for d in reg:
             print(f"  ▼ {d.suite} {d.metric}: {d.before:.3f} -> {d.after:.3f}")
+    if args.suggest_floors:
+        from .floors import as_yaml
+
+        print("\nSuggested floors (review before putting them in the suite files):")
+        for suite in result.suites:
+            print(as_yaml(suite))
     if args.json:
         print(f"Results: {result.save(args.json)}")
     if not args.no_report:

@@ -7,7 +7,7 @@ import json
 
 from evals import RunResult, compare, markdown, regressions, text_summary, write_reports
 from evals.compare import judge
-from evals.results import CaseResult, SuiteResult, aggregate, by_category
+from evals.results import CaseResult, SuiteResult, aggregate, by_category, check_floors
 
 
 def _case(id_, passed, **kw) -> CaseResult:
@@ -134,3 +134,17 @@ def test_judge_directions_and_tolerances():
 def test_report_on_a_slower_run_flags_latency():
     deltas = compare(_run(latency=0.5), _run(latency=0.02))
     assert "latency_p95" in {d.metric for d in regressions(deltas)}
+
+
+def test_suggested_floors_sit_just_below_the_measured_values():
+    from evals.floors import as_yaml, suggest
+
+    suite = _run().suites[0]  # 3 cases: pass_rate 2/3, answerable pass 1/2, MRR 0.75
+    floors, ceilings = suggest(suite)
+    assert floors["answerable_pass_rate"] == 0.16  # 0.5 - 1/3, rounded down
+    assert floors["mrr@10"] == 0.41
+    assert floors["quote_validity"] == 1.0
+    assert ceilings == {"false_abstention_rate": 0.34}
+    assert all(floors[k] <= suite.metrics[k] for k in floors if k != "quote_validity")
+    assert check_floors(suite.metrics, floors, ceilings) == []
+    assert as_yaml(suite).startswith("# seed\nfloors:\n")
