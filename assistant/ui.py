@@ -32,7 +32,7 @@ import gradio as gr
 from index.errors import FootnoteError
 
 from .assistant import Assistant
-from .config import home
+from .config import SEEDS_DIR, home
 from .ui_actions import Actions, pane_html
 from .ui_library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, Factory, Library
 from .ui_render import CSS, HIGHLIGHT_JS, status_html
@@ -62,7 +62,7 @@ def build_app(
     assistant: Assistant | Factory | None = None,
     *,
     factory: Factory | None = None,
-    examples: Sequence[str] = EXAMPLES,
+    examples: Sequence[str] | None = None,
     concurrency_limit: int = DEFAULT_CONCURRENCY,
     max_queue: int = DEFAULT_MAX_QUEUE,
     uploads_dir: Path | None = None,
@@ -71,7 +71,7 @@ def build_app(
 
     ``assistant`` is the start-up article's ``Assistant`` or a factory
     ``(sources, progress) -> Assistant`` (called with no sources for the default
-    article). Added articles are opened with ``factory`` (default: ``Assistant.open``
+    article). ``examples`` default to questions about the seed article when it is open. Added articles are opened with ``factory`` (default: ``Assistant.open``
     with the same backend and encoder as ``assistant``).
     """
     if assistant is None or not isinstance(assistant, Assistant):
@@ -80,9 +80,12 @@ def build_app(
     else:
         default = assistant
         factory = factory or default_factory(default.backend, default.store.encoder)
+    if examples is None:  # the built-in examples are about the seed article only
+        seed = {str(p.resolve()) for p in SEEDS_DIR.glob("*")}
+        examples = EXAMPLES if any(d.path in seed for d in default.documents.values()) else ()
     library = Library(default, factory, uploads_dir)
 
-    act = Actions(library)
+    act = Actions(library, has_examples=bool(examples))
 
     with gr.Blocks(title="footnote", analytics_enabled=False) as app:
         turns = gr.State([])
@@ -116,7 +119,7 @@ def build_app(
                         autofocus=True,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="fn-send")
-                with gr.Row(visible=True) as example_row:
+                with gr.Row(visible=bool(examples)) as example_row:
                     example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in examples]
                 with gr.Row():
                     status = gr.HTML(status_html(default.backend_label), elem_id="fn-status", js_on_load=None)

@@ -94,8 +94,9 @@ def _history(turns: Sequence[Turn]) -> list[tuple[str, str]]:
 class Actions:
     """The handlers behind the UI's events and API endpoints."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, has_examples: bool = True) -> None:
         self.library = library
+        self.has_examples = has_examples
 
     # -- chat -------------------------------------------------------------------------
     def respond(self, question: str, turns: list[Turn] | None, key: str | None) -> Iterator[tuple]:
@@ -137,7 +138,8 @@ class Actions:
         """Switch article: fresh chat. Yields (chat, turns, pane, status, examples row)."""
         bot = self.library.get(key)
         is_default = (key or self.library.default_key) == self.library.default_key
-        return [], [], pane_html(bot), status_html(bot.backend_label), gr.update(visible=is_default)
+        show = is_default and self.has_examples
+        return [], [], pane_html(bot), status_html(bot.backend_label), gr.update(visible=show)
 
     def clear(self, key: str | None) -> tuple:
         """Clear the chat. Returns (chat, turns, pane, status, question box)."""
