@@ -147,8 +147,10 @@ class LLMBackend:
             yield self._abstain(question, standalone, passages, confidence, history)
             return
         store = retriever.store if retriever is not None else _PassageStore(passages, self._encoder_())
-        everything = _all_passages(store) if retriever is not None else []
         budget = context_chars(s.context_window, s.max_tokens)
+        everything = []
+        if retriever is not None and sum(len(p.text) for p in store.paragraphs) <= budget:
+            everything = _all_passages(store)
         context, whole = choose_context(everything, passages, budget, self.multi_document)
         guard = LeakGuard(
             system_prompt(context, self.multi_document, s.prompts_dir),
@@ -316,7 +318,7 @@ class LLMBackend:
         else:
             failure = classify(exc, self.settings)
         # The kind only: server messages may echo the key and model text may be hostile.
-        log.warning("LLM call failed (%s)", failure.kind)
+        log.warning("LLM call failed (%s: %s)", failure.kind, type(exc).__name__)
         return failure
 
     # -- answers that do not come from the model -----------------------------------------

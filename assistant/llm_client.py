@@ -174,7 +174,9 @@ def make_llm(settings: LLMSettings):
 class Failure:
     """Why the LLM could not answer, and what to tell the user."""
 
-    kind: str  # auth, model, context, bad_request, rate, server, timeout, unreachable, stream, budget
+    # auth, model, context, bad_request, bad_response, rate, server, timeout, unreachable,
+    # stream, budget, unverified, other
+    kind: str
     message: str
 
     @property
@@ -240,6 +242,8 @@ def classify(exc: BaseException, settings: LLMSettings) -> Failure:
         return Failure("server", f"The LLM server failed (HTTP {exc.status_code}) after {tries}.")
     if isinstance(exc, openai.APIStatusError):
         return Failure("bad_request", f"The LLM server refused the request (HTTP {exc.status_code}).")
+    if isinstance(exc, openai.APIResponseValidationError):
+        return Failure("bad_response", "The LLM server's reply was not an OpenAI-compatible response.")
     if isinstance(exc, openai.APITimeoutError):
         return Failure("timeout", f"The LLM server did not answer within {s.timeout:g} s (after {tries}).")
     if isinstance(exc, openai.APIConnectionError):
@@ -248,4 +252,9 @@ def classify(exc: BaseException, settings: LLMSettings) -> Failure:
         return Failure("stream", f"The LLM server stopped sending for more than {s.timeout:g} s mid-answer.")
     if isinstance(exc, httpx.HTTPError | openai.APIError | ConnectionError):
         return Failure("stream", "The connection to the LLM server broke mid-answer.")
+    if isinstance(exc, ValueError | KeyError | AttributeError | IndexError | TypeError):
+        return Failure(
+            "bad_response",
+            f"The LLM server's reply could not be read as an OpenAI-compatible response ({type(exc).__name__}).",
+        )
     return Failure("other", f"The LLM call failed ({type(exc).__name__}).")

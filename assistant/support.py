@@ -48,7 +48,8 @@ _LEADING = re.compile(r"^(?:\s*[\[(][^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?[\])
 _TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # a link target, one level of nested parentheses
 _IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)
 _LINK = re.compile(r"\[([^\]\n¶]*)\]" + _TARGET)
-_SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+# Script/style blocks, and the <think> blocks reasoning models (e.g. via Ollama) put first.
+_SCRIPT = re.compile(r"<(script|style|think)\b.*?(?:</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z!][^<>\n]*(?:>|$)")
 _SCHEME = re.compile(r"\b(?:javascript|vbscript|data):\S*", re.I)
 _TRAILING = re.compile(r"\s*([.!?…]+)\s*((?:\[[^\[\]]*¶\d+\])+)\s*$")

@@ -34,6 +34,7 @@ class Step:
     delay: float = 0.0  # seconds before answering (past the client's timeout = a timeout)
     cut_after: int | None = None  # close the connection after this many characters
     chunk_chars: int = 12  # characters per streamed chunk
+    body: bytes | None = None  # send exactly this (e.g. a proxy's HTML page) with status 200
 
 
 def reply(text: str, finish_reason: str | None = "stop", **kw: Any) -> Step:
@@ -147,7 +148,9 @@ class ScriptedLLM:
                 if step.delay and outer._stop.wait(step.delay):
                     return
                 try:
-                    if step.status >= 400:
+                    if step.body is not None:
+                        self._raw(step.body)
+                    elif step.status >= 400:
                         self._json(step.status, step.error or {}, step.headers)
                     elif body.get("stream"):
                         self._stream(step, body)
@@ -155,6 +158,13 @@ class ScriptedLLM:
                         self._complete(step, body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout): nothing to do
+
+            def _raw(self, data: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _complete(self, step: Step, body: dict[str, Any]) -> None:
                 payload = {

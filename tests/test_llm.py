@@ -17,7 +17,7 @@ from assistant import Answer, Assistant, BackendError, ConfigurationError
 from assistant.citations import ABSTAIN_TEXT, verify
 from assistant.llm import LLMBackend
 from tests.conftest import SEED
-from tests.llm_server import MODEL, ScriptedLLM, error, reply
+from tests.llm_server import MODEL, ScriptedLLM, Step, error, reply
 
 GOOD = (
     "Kim Jong Un and Vladimir Putin are expected to meet in Vladivostok, a port city close to "
@@ -394,6 +394,21 @@ def test_other_bad_request_is_not_retried(seed_bot, server):
     ans = bot.ask("Where will Kim and Putin meet?")
     assert_offline(ans, "HTTP 400")
     assert len(server.chats) == 1
+
+
+@pytest.mark.parametrize("body", [b"<html>502 Bad Gateway</html>", b'{"choices": "nope"}', b""])
+def test_garbage_from_a_proxy_falls_back(seed_bot, server, body):
+    bot = make_bot(seed_bot, server, max_retries=0)
+    server.add(Step(body=body))
+    ans = bot.ask("Where will Kim and Putin meet?")
+    assert_offline(ans)
+
+
+def test_reasoning_blocks_are_not_part_of_the_answer(seed_bot, server):
+    bot = make_bot(seed_bot, server)
+    server.add(reply("<think>The user wants the venue. Maybe Beijing? No.</think>" + GOOD))
+    ans = bot.ask("Where will Kim and Putin meet?")
+    assert ans.backend.startswith("llm:") and "Beijing" not in ans.text and "think" not in ans.text
 
 
 def test_truncated_reply_is_marked_incomplete(seed_bot, server):
