@@ -103,6 +103,8 @@ def _run(args: argparse.Namespace) -> int:
         corpus=args.corpus,
         cache_dir=args.cache_dir,
         progress=not args.no_progress,
+        # Measure the LLM itself: a failing server is an error here, not a quiet offline answer.
+        **({"fallback": False} if args.backend == "llm" else {}),
     )
     print(text_summary(result))
     deltas = compare(result, previous) if previous else None

@@ -40,6 +40,8 @@ SUMMARY = (
     ("latency_p95", "latency p95 (ms)"),
     ("ttft_p50", "first token p50 (ms)"),
     ("ttft_p95", "first token p95 (ms)"),
+    ("citations_removed", "citations removed by the checker"),
+    ("fallbacks", "answers from a fallback backend"),
     ("errors", "errors"),
 )
 CATEGORY = (
@@ -67,7 +69,7 @@ def fmt(metric: str, value) -> str:
         return "–"
     if metric.startswith(("latency", "ttft")):
         return f"{value * 1000:.0f}" if value >= 0.01 else f"{value * 1000:.1f}"
-    if metric in ("cases", "answerable", "unanswerable", "errors", "citations_removed"):
+    if metric in ("cases", "answerable", "unanswerable", "errors", "citations_removed", "fallbacks"):
         return str(int(value))
     if metric == "answer_words":
         return f"{value:.1f}"
@@ -91,6 +93,8 @@ def summary_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
     rows = []
     for key, label in SUMMARY:
         values = [s.metrics.get(key) for s in result.suites]
+        if key in ("citations_removed", "fallbacks") and not any(values):
+            continue
         if key != "errors" and all(v is None for v in values):
             continue
         rows.append([label, *(fmt(key, v) for v in values)])

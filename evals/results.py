@@ -26,6 +26,7 @@ LOWER_IS_BETTER = frozenset(
         "answer_words",
         "errors",
         "citations_removed",
+        "fallbacks",
     }
 )
 # Counts and sizes: shown, never judged as regressions.
@@ -65,6 +66,7 @@ class CaseResult:
     # [{"document", "paragraph", "quote", "quote_valid"}], in the answer's order
     citations: list[dict[str, Any]] = field(default_factory=list)
     citations_removed: int = 0
+    fell_back: bool = False  # answered by another backend than the one under test (e.g. offline)
     gold: list[list[Any]] = field(default_factory=list)  # [[document, paragraph], ...]
     gold_answers: list[str] = field(default_factory=list)
     has_facts: bool = False
@@ -123,6 +125,7 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
         "ttft_p95": m.percentile([c.ttft for c in cases if c.ttft is not None], 95),
         "answer_words": m.mean(float(c.words) for c in answered),
         "citations_removed": sum(c.citations_removed for c in cases),
+        "fallbacks": sum(1 for c in cases if c.fell_back),
         "errors": sum(1 for c in cases if c.error),
     }
     return out

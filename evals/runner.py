@@ -139,11 +139,15 @@ def run_case(case: Case, bot: Any, group_label: str = "") -> CaseResult:
         result.latency = time.perf_counter() - t0
         if answer is None:
             raise FootnoteError("The assistant streamed no final answer.")
-        query = answer.standalone_question or case.question
-        ranking = [(p.document, p.number) for p in bot.retrieve(query, top_k=RETRIEVAL_K)]
     except FootnoteError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
         result.why = "error"
+    # Retrieval is measured even when answering failed: it does not depend on the backend.
+    query = (answer.standalone_question if answer else None) or case.question
+    ranking = [(p.document, p.number) for p in bot.retrieve(query, top_k=RETRIEVAL_K)]
+    result.retrieved = [list(r) for r in ranking]
+    result.rank = m.first_gold_rank(ranking, gold) if gold else None
+    if answer is None:
         return result
 
     result.answer = answer.text
@@ -158,8 +162,7 @@ def run_case(case: Case, bot: Any, group_label: str = "") -> CaseResult:
         for c in answer.citations
     ]
     result.citations_removed = len(answer.removed_citations)
-    result.retrieved = [list(r) for r in ranking]
-    result.rank = m.first_gold_rank(ranking, gold) if gold else None
+    result.fell_back = answer.backend != bot.backend.name
     result.words = 0 if answer.abstained else m.word_count(answer.text)
     text = "" if answer.abstained else answer.text
     if result.has_facts:
