@@ -33,7 +33,15 @@ from typing import Any
 
 from .condense import accept, fallback
 from .extractive import ExtractiveBackend, ExtractiveSettings
-from .llm_client import Failure, LLMSettings, classify, is_context_error, make_llm
+from .llm_client import (
+    Failure,
+    LLMSettings,
+    check_server,
+    classify,
+    is_context_error,
+    make_client,
+    make_llm,
+)
 from .prompting import (
     answer_messages,
     choose_context,
@@ -96,7 +104,8 @@ class LLMBackend:
         self.settings = settings
         self.multi_document = multi_document
         self.extractive = ExtractiveBackend(extractive, multi_document=multi_document)
-        self.llm = llm if llm is not None else make_llm(settings)
+        self._client = make_client(settings)
+        self.llm = llm if llm is not None else make_llm(settings, self._client)
         self.name = f"llm:{settings.model}"
         self._encoder = encoder
 
@@ -109,6 +118,10 @@ class LLMBackend:
 
     def __repr__(self) -> str:
         return f"LLMBackend(model={self.settings.model!r}, server={self.settings.server!r})"
+
+    def check(self) -> str | None:
+        """A quick reachability check (``GET /models``): None if fine, else a message to show."""
+        return check_server(self.settings, self._client)
 
     # -- the protocol ------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage]) -> Answer:

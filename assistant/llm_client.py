@@ -138,21 +138,26 @@ class _NoRequestBodies(logging.Filter):
 _BODY_FILTER = _NoRequestBodies()
 
 
-def make_llm(settings: LLMSettings):
-    """LlamaIndex's ``OpenAILike`` chat model over an ``openai`` client with our limits."""
+def make_client(settings: LLMSettings):
+    """The ``openai`` client: it alone holds the key, the timeout and the retry policy."""
     import openai
-    from llama_index.llms.openai_like import OpenAILike
 
     client_log = logging.getLogger("openai._base_client")
     if _BODY_FILTER not in client_log.filters:
         client_log.addFilter(_BODY_FILTER)
-
-    client = openai.OpenAI(
+    return openai.OpenAI(
         api_key=settings.api_key,
         base_url=settings.base_url,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
     )
+
+
+def make_llm(settings: LLMSettings, client=None):
+    """LlamaIndex's ``OpenAILike`` chat model over an ``openai`` client with our limits."""
+    from llama_index.llms.openai_like import OpenAILike
+
+    client = client or make_client(settings)
     return OpenAILike(
         model=settings.model,
         api_base=settings.base_url,
@@ -204,6 +209,26 @@ def is_context_error(exc: BaseException) -> bool:
     body = exc.body if isinstance(exc.body, dict) else {}
     text = " ".join(str(x) for x in (code, body.get("type", ""), body.get("message", ""), exc.message))
     return code == "context_length_exceeded" or bool(_CONTEXT.search(text))
+
+
+def check_server(settings: LLMSettings, client) -> str | None:
+    """None when the server answers ``GET /models`` and lists the model, else what is wrong.
+
+    Advisory (for a status line at start-up): some servers (llama.cpp) list a file name
+    instead of the model name and still answer. Sends one request, no retries.
+    """
+    try:
+        listed = [
+            m.id for m in client.with_options(max_retries=0, timeout=min(settings.timeout, 5)).models.list()
+        ]
+    except Exception as exc:
+        return classify(exc, settings).message
+    if settings.model not in listed:
+        shown = ", ".join(sorted(listed)[:10]) or "none"
+        return (
+            f"The LLM server at {settings.server} does not list model {settings.model!r} (it lists: {shown})."
+        )
+    return None
 
 
 def classify(exc: BaseException, settings: LLMSettings) -> Failure:

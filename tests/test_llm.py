@@ -430,6 +430,17 @@ def test_truncated_stream_is_marked_incomplete(seed_bot, server):
 # -- configuration -----------------------------------------------------------------------------
 
 
+def test_check_lists_the_servers_models(server):
+    assert LLMBackend.from_env(base_url=server.url, model=MODEL).check() is None
+    problem = LLMBackend.from_env(base_url=server.url, model="llama9").check()
+    assert "does not list model 'llama9'" in problem and MODEL in problem
+    assert server.requests[-1]["path"] == "/v1/models" and server.chats == []
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert "Could not reach" in LLMBackend.from_env(base_url=f"http://127.0.0.1:{port}/v1", model="m").check()
+
+
 def test_nothing_configured_is_a_configuration_error():
     with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
         LLMBackend.from_env()
