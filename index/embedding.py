@@ -43,14 +43,24 @@ def _package_file(package: str, *parts: str) -> Path:
 
 
 class MiniLMEncoder:
-    """Encode texts into L2-normalised 384-d vectors on the CPU."""
+    """Encode texts into L2-normalised 384-d vectors on the CPU.
+
+    Texts are tokenised once, sorted by token count and cut into batches of at most
+    ``max_batch_tokens`` padded tokens (length bucketing: short texts are never padded to
+    long ones, and small batches stay in the CPU cache, which measured faster here than
+    large ones). Batches run on ``threads`` Python threads, each calling one shared
+    single-threaded ONNX Runtime session (``run`` releases the GIL), which keeps every
+    core busy without the per-operator synchronisation of intra-op threading on small
+    batches.
+    """
 
     name = MODEL_NAME
     dimension = DIMENSION
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
-        self.batch_size = batch_size
+    def __init__(self, batch_size: int = 64, threads: int | None = None, max_batch_tokens: int = 512) -> None:
+        self.batch_size = batch_size  # upper bound on rows per batch
         self.threads = threads or os.cpu_count() or 1
+        self.max_batch_tokens = max_batch_tokens
 
     @cached_property
     def _tokenizer(self):
@@ -66,7 +76,7 @@ class MiniLMEncoder:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self.threads
+        opts.intra_op_num_threads = 1  # parallelism comes from running batches on threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         return ort.InferenceSession(
@@ -75,33 +85,62 @@ class MiniLMEncoder:
             providers=["CPUExecutionProvider"],
         )
 
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indices grouped into length-sorted batches under the padded-token budget."""
+        order = sorted(range(len(lengths)), key=lengths.__getitem__)
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            # Sorted ascending, so the padded width of the batch is this text's length.
+            if current and (
+                (len(current) + 1) * lengths[i] > self.max_batch_tokens or len(current) >= self.batch_size
+            ):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _run(self, encodings: list[Any], idx: list[int]) -> np.ndarray:
+        width = max(len(encodings[i].ids) for i in idx)
+        ids = np.zeros((len(idx), width), dtype=np.int64)
+        mask = np.zeros((len(idx), width), dtype=np.int64)
+        for row, i in enumerate(idx):
+            n = len(encodings[i].ids)
+            ids[row, :n] = encodings[i].ids
+            mask[row, :n] = 1
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        summed = (hidden * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.clip(norms, 1e-12, None)
+
     def encode(self, texts: Sequence[str], progress: Callable[[int], Any] | None = None) -> np.ndarray:
         """Embeddings of ``texts`` as a float32 array of shape (len(texts), 384)."""
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         if not texts:
             return out
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        # Length bucketing: sort by token count so each batch pads to a similar length.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            hidden = self._session.run(
-                None,
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-            )[0]
-            summed = (hidden * mask[:, :, None]).sum(axis=1)
-            pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[idx] = pooled / np.clip(norms, 1e-12, None)
-            if progress is not None:
-                progress(len(idx))
+        batches = self._batches([len(e.ids) for e in encodings])
+        session = self._session  # create before the threads race to do it
+        if self.threads <= 1 or len(batches) == 1:
+            results = (self._run(encodings, idx) for idx in batches)
+            for idx, vecs in zip(batches, results, strict=True):
+                out[idx] = vecs
+                if progress is not None:
+                    progress(len(idx))
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        del session
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="minilm") as pool:
+            for idx, vecs in zip(batches, pool.map(lambda b: self._run(encodings, b), batches), strict=True):
+                out[idx] = vecs
+                if progress is not None:
+                    progress(len(idx))
         return out
 
 

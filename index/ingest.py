@@ -1,0 +1,344 @@
+"""``build_index``: bring an index up to date with its sources, incrementally and atomically.
+
+Each run compares the sources' byte hashes with the current manifest. Unchanged files
+are carried over untouched; added and changed files are parsed; records of changed and
+deleted files are dropped. Vectors are reused for every paragraph or sentence whose text
+(and section) is the same as before, even if it moved to another number, so editing one
+paragraph of an article re-embeds just that paragraph. The new state is written as a new
+build and made current in one atomic step (see ``location``); a crash, a full disk or a
+kill at any point leaves the previous index as it was. One writer at a time: a second
+process gets a clear ``IndexStoreError`` instead of waiting. A different embedding
+model, a damaged index or ``full=True`` rebuilds from scratch, and the summary says why.
+
+This module does not rank or answer (see ``assistant``).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .document import Document, content_hash
+from .embedding import MiniLMEncoder
+from .errors import IndexStoreError, SourceError
+from .loader import load_document
+from .location import Build, LocalIndex, ServerIndex, locate
+from .manifest import IngestSummary, diff_sources, manifest_for, model_mismatch
+from .reader import SourceFile
+
+Progress = Callable[[str, int, int], Any]  # (stage, done, total)
+LOCK_TIMEOUT = 0.5  # seconds: a second writer is told at once, it does not hang
+
+
+def _records(doc: Document, encoder: MiniLMEncoder) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+    """(kind, id, stored text, text to embed, metadata) of every paragraph and sentence."""
+    out = []
+    for p in doc.paragraphs:
+        base = {"doc": doc.id, "paragraph": p.number, "model": encoder.name}
+        embed_text = f"{p.section}. {p.text}" if p.section else p.text
+        out.append(
+            (
+                "paragraph",
+                p.id,
+                p.text,
+                embed_text,
+                {
+                    **base,
+                    "section": p.section or "",
+                    "start": p.start,
+                    "end": p.end,
+                    "hash": content_hash(embed_text),
+                    "sentences": json.dumps([[s.start, s.end] for s in p.sentences]),
+                },
+            )
+        )
+        for i, s in enumerate(p.sentences):
+            out.append(
+                (
+                    "sentence",
+                    f"{p.id}#s{i}",
+                    s.text,
+                    s.text,
+                    {**base, "sentence": i, "start": s.start, "end": s.end, "hash": content_hash(s.text)},
+                )
+            )
+    return out
+
+
+def catalog_row(doc: Document, p: Any) -> list[Any]:
+    return [doc.id, p.number, p.text, p.start, p.end, p.section, [[s.start, s.end] for s in p.sentences]]
+
+
+def _old_vectors(old: Build, docs: list[str]) -> dict[str, np.ndarray]:
+    """Stored vectors of the given documents, keyed by the hash of the text they embed."""
+    from . import chroma_client as cc
+
+    found: dict[str, np.ndarray] = {}
+    for collection in (old.paragraphs, old.sentences):
+        for i in range(0, len(docs), 500):
+            where = {"doc": {"$in": docs[i : i + 500]}}
+            for page in cc.iter_records(collection, ["embeddings", "metadatas"], where=where):
+                for meta, vec in zip(page["metadatas"], page["embeddings"], strict=True):
+                    found[str(meta.get("hash"))] = np.asarray(vec, dtype=np.float32)
+    return found
+
+
+def _paragraph_changes(old_hashes: list[str], new_hashes: list[str]) -> tuple[int, int, int, int]:
+    """(added, edited, removed, unchanged) paragraphs of one document, by position and content."""
+    unchanged = edited = 0
+    old_set = set(old_hashes)
+    for i, h in enumerate(new_hashes):
+        if h in old_set:
+            unchanged += 1
+        elif i < len(old_hashes):
+            edited += 1
+    added = max(0, len(new_hashes) - unchanged - edited)
+    removed = max(0, len(old_hashes) - unchanged - edited)
+    return added, edited, removed, unchanged
+
+
+def _lock(index_dir: Path):
+    from filelock import FileLock, Timeout
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".lock"))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout as exc:
+        raise IndexStoreError(
+            f"Another footnote process is writing the index at {index_dir}; "
+            "wait for it to finish and try again."
+        ) from exc
+    return lock
+
+
+def build_index(
+    index_dir: Path,
+    sources: list[SourceFile],
+    encoder: MiniLMEncoder,
+    progress: Progress | None = None,
+    *,
+    full: bool = False,
+) -> IngestSummary:
+    """Bring the index at ``index_dir`` up to date with ``sources``; return what changed."""
+    started = time.perf_counter()
+    tick = progress or (lambda stage, done, total: None)
+    lock = _lock(index_dir)
+    try:
+        location = locate(index_dir)
+        wanted = manifest_for(sources, encoder)
+        old_manifest = location.manifest()
+        summary = IngestSummary(location=location.describe())
+        old: Build | None = None
+        if old_manifest is not None:
+            why = model_mismatch(old_manifest, encoder)
+            if why:
+                summary.reason = f"Rebuilding the index from scratch: {why}."
+            elif full:
+                summary.reason = "Rebuilding the index from scratch, as asked."
+            else:
+                try:
+                    old = location.open(check=True)
+                except IndexStoreError as exc:
+                    summary.reason = f"Rebuilding the index from scratch: {exc}"
+        summary.rebuilt = old is None
+        old_sources = old.manifest["sources"] if old and old.manifest else {}
+        diff = diff_sources(old_sources, wanted["sources"])
+        if old is not None and not diff.touched:
+            assert old.manifest is not None
+            summary.documents = len(old.manifest.get("documents", {}))
+            summary.paragraphs = sum(d["paragraphs"] for d in old.manifest.get("documents", {}).values())
+            summary.unchanged_documents = len(diff.unchanged)
+            summary.seconds = time.perf_counter() - started
+            return summary
+        return _build(location, old, diff, sources, wanted, encoder, summary, tick, started)
+    finally:
+        lock.release()
+
+
+def _parse(
+    sources: list[SourceFile], wanted_ids: list[str], tick: Progress, summary: IngestSummary
+) -> list[Document]:
+    by_id = {sf.doc_id: sf for sf in sources}
+    docs, errors = [], []
+    for i, doc_id in enumerate(wanted_ids):
+        sf = by_id[doc_id]
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                docs.append(load_document(sf))
+            for w in caught:
+                summary.skipped.append((str(sf.path), f"warning: {w.message}"))
+        except SourceError as exc:
+            errors.append(exc)
+            summary.skipped.append((str(sf.path), str(exc)))
+        tick("parse", i + 1, len(wanted_ids))
+    if errors and len(errors) == len(sources):
+        raise errors[0]  # nothing at all to index: the user's mistake, say it plainly
+    return docs
+
+
+def _build(
+    location: LocalIndex | ServerIndex,
+    old: Build | None,
+    diff: Any,
+    sources: list[SourceFile],
+    wanted: dict[str, Any],
+    encoder: MiniLMEncoder,
+    summary: IngestSummary,
+    tick: Progress,
+    started: float,
+) -> IngestSummary:
+    docs = _parse(sources, diff.added + diff.changed, tick, summary)
+    parsed = {d.id: d for d in docs}
+    failed = [d for d in diff.added + diff.changed if d not in parsed]
+    old_docs: dict[str, Any] = old.manifest.get("documents", {}) if old and old.manifest else {}
+    reuse = _old_vectors(old, diff.changed) if old is not None and diff.changed else {}
+    old_catalog = None
+    if old is not None and location.kind == "local":
+        old_catalog = location.catalog(old)
+        if old_catalog is None:
+            old_catalog = catalog_from_records(old.paragraphs)
+
+    rows = [r for d in docs for r in _records(d, encoder)]
+    todo = [i for i, r in enumerate(rows) if r[4]["hash"] not in reuse]
+    vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r[4]["hash"] in reuse:
+            vectors[i] = reuse[r[4]["hash"]]
+    done = [0]
+
+    def embedded(n: int) -> None:
+        done[0] += n
+        tick("embed", done[0], len(todo))
+
+    tick("embed", 0, len(todo))
+    if todo:
+        vectors[todo] = encoder.encode([rows[i][3] for i in todo], progress=embedded)
+    summary.embedded, summary.reused = len(todo), len(rows) - len(todo)
+
+    build = location.new_build(copy_current=old is not None)
+    try:
+        if old is not None:
+            tick("copy", 0, 1)
+            location.carry_over(old, build, diff.changed + diff.removed)
+            tick("copy", 1, 1)
+        for kind, collection in (("paragraph", build.paragraphs), ("sentence", build.sentences)):
+            idx = [i for i, r in enumerate(rows) if r[0] == kind]
+            from . import chroma_client as cc
+
+            for b in range(0, len(idx), cc.PAGE):
+                part = idx[b : b + cc.PAGE]
+                cc.add_records(
+                    collection,
+                    [rows[i][1] for i in part],
+                    vectors[part],
+                    [rows[i][2] for i in part],
+                    [rows[i][4] for i in part],
+                )
+                tick("store", b + len(part), len(idx))
+        documents = {d: old_docs[d] for d in diff.unchanged if d in old_docs}
+        for d in docs:
+            documents[d.id] = {
+                "title": d.title,
+                "date": d.date,
+                "path": d.path,
+                "paragraphs": len(d.paragraphs),
+            }
+        _count_paragraphs(summary, diff, docs, old, old_docs)
+        summary.added_documents = [d for d in diff.added if d in parsed]
+        summary.changed_documents = [d for d in diff.changed if d in parsed]
+        summary.removed_documents = list(diff.removed) + [d for d in diff.changed if d not in parsed]
+        summary.unchanged_documents = len(diff.unchanged)
+        summary.documents = len(documents)
+        summary.paragraphs = sum(d["paragraphs"] for d in documents.values())
+        catalog = _catalog(old_catalog, set(diff.unchanged), docs) if location.kind == "local" else []
+        manifest = dict(wanted)
+        # Files that failed to parse stay out of the manifest, so the next run tries them again.
+        manifest["sources"] = {k: v for k, v in wanted["sources"].items() if k not in failed}
+        manifest["documents"] = dict(sorted(documents.items()))
+        summary.seconds = time.perf_counter() - started
+        manifest["last_ingest"] = summary.to_dict()
+        location.commit(build, manifest, catalog)
+    except BaseException as exc:
+        location.discard(build)
+        if _disk_full(exc):
+            raise IndexStoreError(
+                f"The disk is full while writing the index at {location.describe()}; "
+                "the previous index is unchanged. Free some space and run `footnote ingest` again."
+            ) from exc
+        raise
+    summary.location = location.describe()
+    return summary
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()  # shutil.Error and Chroma's errors wrap the OSError as text
+    return "no space left" in text or "disk is full" in text or "disk quota" in text
+
+
+def catalog_from_records(collection: Any) -> list[list[Any]]:
+    """Catalog rows (see ``catalog_row``) read back from a paragraphs collection."""
+    from . import chroma_client as cc
+
+    rows = []
+    for page in cc.iter_records(collection, ["documents", "metadatas"]):
+        for text, m in zip(page["documents"], page["metadatas"], strict=True):
+            rows.append(
+                [
+                    str(m["doc"]),
+                    int(m["paragraph"]),
+                    text,
+                    int(m["start"]),
+                    int(m["end"]),
+                    str(m["section"]) or None,
+                    json.loads(str(m["sentences"])),
+                ]
+            )
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
+
+
+def _count_paragraphs(
+    summary: IngestSummary, diff: Any, docs: list[Document], old: Build | None, old_docs: dict[str, Any]
+) -> None:
+    old_hashes = _old_paragraph_hashes(old, diff.changed) if old is not None and diff.changed else {}
+    for d in docs:
+        new_hashes = [content_hash(f"{p.section}. {p.text}" if p.section else p.text) for p in d.paragraphs]
+        added, edited, removed, unchanged = _paragraph_changes(old_hashes.get(d.id, []), new_hashes)
+        summary.paragraphs_added += added
+        summary.paragraphs_edited += edited
+        summary.paragraphs_removed += removed
+        summary.paragraphs_unchanged += unchanged
+    for d in diff.removed:
+        summary.paragraphs_removed += int(old_docs.get(d, {}).get("paragraphs", 0))
+    for d in diff.unchanged:
+        summary.paragraphs_unchanged += int(old_docs.get(d, {}).get("paragraphs", 0))
+
+
+def _old_paragraph_hashes(old: Build, docs: list[str]) -> dict[str, list[str]]:
+    from . import chroma_client as cc
+
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i in range(0, len(docs), 500):
+        where = {"doc": {"$in": docs[i : i + 500]}}
+        for page in cc.iter_records(old.paragraphs, ["metadatas"], where=where):
+            for m in page["metadatas"]:
+                out.setdefault(str(m["doc"]), []).append((int(m["paragraph"]), str(m["hash"])))
+    return {d: [h for _, h in sorted(v)] for d, v in out.items()}
+
+
+def _catalog(old: list[list[Any]] | None, keep: set[str], docs: list[Document]) -> list[list[Any]]:
+    rows = [r for r in (old or []) if r[0] in keep]
+    rows += [catalog_row(d, p) for d in docs for p in d.paragraphs]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
