@@ -82,7 +82,7 @@ class Assistant:
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
         index_path = Path(index_dir) if index_dir else default_index_dir(files)
         if rebuild or not is_current(index_path, files, encoder):
-            build_index(index_path, files, encoder, progress=progress)
+            build_index(index_path, files, encoder, progress=progress, full=rebuild)
         store = open_index(index_path, encoder)
         retriever = Retriever(store, encoder, retrieval)
         multi = len(store.documents) > 1
