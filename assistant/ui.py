@@ -103,7 +103,7 @@ def build_app(
                     sanitize_html=True,
                     latex_delimiters=[],
                     feedback_options=None,
-                    buttons=["copy"],
+                    buttons=[],
                     allow_file_downloads=False,
                     placeholder="Ask a question about the article, or pick an example below.",
                 )
@@ -133,12 +133,13 @@ def build_app(
                     elem_id="fn-article-choice",
                 )
                 pane = gr.HTML(pane_html(default), elem_id="fn-article", js_on_load=None, max_height=640)
-                with gr.Accordion("Add an article", open=False):
+                with gr.Accordion("Add an article", open=False, elem_id="fn-add"):
                     upload_file = gr.File(
                         label=f"Upload a file ({', '.join(UPLOAD_SUFFIXES)}; up to {MAX_UPLOAD_BYTES // 1_000_000} MB)",
                         file_types=list(UPLOAD_SUFFIXES),
                         type="filepath",
                         file_count="single",
+                        elem_id="fn-upload",
                     )
                     paste_title = gr.Textbox(label="…or paste: title (optional)", max_lines=1)
                     paste_text = gr.Textbox(label="Article text", lines=6, max_length=MAX_PASTE_CHARS)

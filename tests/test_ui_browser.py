@@ -209,3 +209,37 @@ def test_html_in_answers_and_articles_renders_inert(browser, page, encoder, tmp_
         assert page.footnote_remote == [] and page.footnote_errors == []
     finally:
         app.close()
+
+
+def test_uploading_an_article_indexes_it_and_makes_it_selectable(page, seed_ui, tmp_path):
+    good = tmp_path / "harbour-festival.md"
+    good.write_text(
+        "# Harbour festival returns\n\n"
+        "The harbour festival returns on Saturday with forty sailing boats.\n\n"
+        "Organisers expect twenty thousand visitors over the weekend.\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    page.goto(seed_ui)
+    page.locator("#fn-add").get_by_text("Add an article").click()
+    upload = page.locator("#fn-upload input[type=file]")
+    upload.set_input_files(str(bad))
+    page.get_by_text("empty.txt is empty").first.wait_for(timeout=15_000)  # the error toast
+    assert "Kim Jong Un" in page.locator("#fn-article .fn-title").inner_text()  # nothing changed
+
+    page.locator("#fn-upload button[aria-label*='lear'], #fn-upload button[title*='lear']").first.click()
+    upload.set_input_files(str(good))
+    page.locator("#fn-added .fn-msg-ok").wait_for(timeout=30_000)
+    assert "Harbour festival returns" in page.locator("#fn-added").inner_text()
+    page.wait_for_function(
+        "document.querySelector('#fn-article .fn-title')?.textContent === 'Harbour festival returns'",
+        timeout=10_000,
+    )
+    assert page.locator("#fn-article-choice input").input_value() == "Harbour festival returns"
+    box = page.locator("#fn-question textarea")
+    box.fill("How many visitors are expected?")
+    box.press("Enter")
+    page.locator("#fn-chat .fn-answer a.fn-chip").first.wait_for(timeout=30_000)
+    assert "twenty thousand visitors" in page.locator("#fn-chat .fn-answer").last.inner_text()
+    assert page.footnote_remote == [] and page.footnote_errors == []
