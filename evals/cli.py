@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     except FootnoteError as exc:
         print(f"footnote eval: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # e.g. the report folder is not writable
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"footnote eval: error: cannot write{where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("footnote eval: interrupted.", file=sys.stderr)
         return 130
@@ -95,6 +99,12 @@ def _run(args: argparse.Namespace) -> int:
     from .runner import run
 
     previous = RunResult.load(args.compare) if args.compare else None  # fail early on a bad file
+    folder, stem = _report_target(args.report)
+    # Fail before the run, not after it, when an output folder cannot be created.
+    if not args.no_report:
+        folder.mkdir(parents=True, exist_ok=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
     result = run(
         args.suites or list(DEFAULT_SUITES),
         backend=args.backend,
@@ -122,7 +132,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(f"Results: {result.save(args.json)}")
     if not args.no_report:
-        folder, stem = _report_target(args.report)
         if not args.json:
             result.save(folder / "results.json")
         paths = write_reports(result, folder, deltas, str(args.compare) if args.compare else None, stem)

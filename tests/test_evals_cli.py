@@ -123,3 +123,12 @@ def test_gold_paragraphs_resolve_by_number_and_phrase(seed_bot):
         resolve_gold(Case(id="x", question="q", paragraphs=("penguins of madagascar",)), seed_bot)
     with pytest.raises(SuiteError, match="no paragraph"):
         resolve_gold(Case(id="y", question="q", paragraphs=(12,)), seed_bot)
+
+
+def test_cli_refuses_an_unwritable_report_folder_before_running(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["seed", "--report", str(blocker / "out"), "--cache-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+    assert not (tmp_path / "indexes").exists()  # nothing was run
