@@ -113,7 +113,9 @@ def text_summary(result: RunResult) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     for s in result.suites:
-        if not s.floors_apply:
+        if not s.complete:
+            lines.append(f"{s.name}: INTERRUPTED after {len(s.cases)} questions; floors not checked.")
+        elif not s.floors_apply:
             lines.append(f"{s.name}: floors not checked (run settings differ from the suite file's).")
         elif s.floor_failures:
             lines.extend(f"{s.name}: FLOOR FAILED: {f}" for f in s.floor_failures)
@@ -220,6 +222,8 @@ def markdown(
         lines += _compare_section(deltas, previous or "the previous run")
     for s in result.suites:
         lines += [f"## Suite {esc(s.name)}", ""]
+        if not s.complete:
+            lines += [f"**Interrupted** after {len(s.cases)} questions: the metrics cover those only.", ""]
         if s.settings:
             lines += [", ".join(f"{k}: {esc(v)}" for k, v in s.settings.items()), ""]
         lines += ["### By category", "", *_category_table(s), ""]

@@ -172,6 +172,7 @@ class SuiteResult:
     floor_failures: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    complete: bool = True  # False when the run was interrupted part-way through the suite
 
     @property
     def passed(self) -> bool:
@@ -194,6 +195,10 @@ class RunResult:
     @property
     def passed(self) -> bool:
         return all(s.passed for s in self.suites)
+
+    @property
+    def complete(self) -> bool:
+        return all(s.complete for s in self.suites)
 
     def suite(self, name: str) -> SuiteResult:
         for s in self.suites:

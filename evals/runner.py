@@ -213,6 +213,7 @@ def run_suite(
         from tqdm import tqdm
 
         bar = tqdm(total=len(suite.cases), desc=suite.name, unit="q")
+    complete = True
     try:
         for group in suite.groups:
             bot = open_group(group, cache_dir, backend, encoder, progress=progress, **settings)
@@ -221,6 +222,11 @@ def run_suite(
                 cases.append(run_case(case, bot, group.label))
                 if bar is not None:
                     bar.update(1)
+    except KeyboardInterrupt:
+        # Keep what was measured: the caller gets a partial result marked incomplete.
+        if not cases:
+            raise
+        complete = False
     finally:
         if bar is not None:
             bar.close()
@@ -234,8 +240,11 @@ def run_suite(
         cases=cases,
         floors=dict(suite.floors),
         ceilings=dict(suite.ceilings),
-        floors_apply=suite.floors_apply,
-        floor_failures=check_floors(metrics, suite.floors, suite.ceilings) if suite.floors_apply else [],
+        floors_apply=suite.floors_apply and complete,
+        floor_failures=(
+            check_floors(metrics, suite.floors, suite.ceilings) if suite.floors_apply and complete else []
+        ),
+        complete=complete,
         settings=dict(suite.settings),
         seconds=time.perf_counter() - started,
     )
@@ -274,8 +283,10 @@ def run(
         s if isinstance(s, Suite) else load_suite(s, cache_dir=cache, sample=sample, seed=seed, corpus=corpus)
         for s in suites
     ]
-    results = [
-        run_suite(s, backend, cache_dir=cache, encoder=encoder, progress=progress, **settings) for s in loaded
-    ]
+    results: list[SuiteResult] = []
+    for s in loaded:
+        results.append(run_suite(s, backend, cache_dir=cache, encoder=encoder, progress=progress, **settings))
+        if not results[-1].complete:  # interrupted: stop here, keep what was measured
+            break
     name = results[0].backend if results else str(backend)
     return RunResult(backend=name, started=started, seconds=time.perf_counter() - t0, suites=results)

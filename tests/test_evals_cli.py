@@ -132,3 +132,29 @@ def test_cli_refuses_an_unwritable_report_folder_before_running(tmp_path, capsys
     err = capsys.readouterr().err
     assert "cannot write" in err and "Traceback" not in err
     assert not (tmp_path / "indexes").exists()  # nothing was run
+
+
+def test_an_interrupted_run_keeps_the_questions_already_asked(tmp_path, monkeypatch, cache, capsys):
+    import evals.runner as runner
+
+    real, calls = runner.run_case, []
+
+    def interrupt_second(case, bot, label=""):
+        calls.append(case.id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(case, bot, label)
+
+    monkeypatch.setattr(runner, "run_case", interrupt_second)
+    out = tmp_path / "partial.json"
+    suite = _suite(tmp_path, "{hit@5: 0.5}")
+    code = main(
+        [str(suite), "seed", "--json", str(out), "--no-report", "--no-progress", "--cache-dir", str(cache)]
+    )
+    assert code == 130
+    result = RunResult.load(out)
+    assert [s.name for s in result.suites] == ["mini"]  # the next suite never started
+    (mini,) = result.suites
+    assert not mini.complete and [c.id for c in mini.cases] == ["venue"]
+    assert not mini.floors_apply and mini.floor_failures == []
+    assert "INTERRUPTED after 1 questions" in capsys.readouterr().out
