@@ -28,7 +28,6 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .condense import accept, fallback
@@ -42,6 +41,7 @@ from .llm_client import (
     make_client,
     make_llm,
 )
+from .llm_reply import Caller, OutOfTime, Reply, live
 from .prompting import (
     answer_messages,
     choose_context,
@@ -51,7 +51,7 @@ from .prompting import (
     trim_history,
 )
 from .schema import Answer, Passage
-from .support import LeakGuard, Verifier, sanitize, split_answer, without_model_text
+from .support import LeakGuard, PassageStore, Verifier, split_answer, without_model_text
 
 log = logging.getLogger("footnote.llm")
 
@@ -62,32 +62,6 @@ _WHOLE_ARTICLE = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s*\[[^\]]*\])*\s*$")
-
-
-class _OutOfTime(Exception):
-    pass
-
-
-@dataclass
-class _Reply:
-    text: str
-    finish_reason: str | None
-    failure: Failure | None = None  # the stream broke after some text arrived
-
-
-class _PassageStore:
-    """Just enough of ``IndexStore`` to check an answer when only passages are known."""
-
-    def __init__(self, passages: Sequence[Passage], encoder: Any) -> None:
-        self.encoder = encoder
-        self._paragraphs = {(p.document, p.number): p.paragraph for p in passages}
-        self.documents = {p.document: p for p in passages}  # values only need ``.title``
-
-    def paragraph(self, doc: str, number: int):
-        return self._paragraphs.get((doc, number))
-
-    def sentence_vectors(self, paragraphs):
-        return {p.id: self.encoder.encode([s.text for s in p.sentences]) for p in paragraphs}
 
 
 class LLMBackend:
@@ -108,6 +82,7 @@ class LLMBackend:
         self.llm = llm if llm is not None else make_llm(settings, self._client)
         self.name = f"llm:{settings.model}"
         self._encoder = encoder
+        self.caller = Caller(self.llm, settings.timeout, settings.max_retries, self._failure)
 
     @classmethod
     def from_env(
@@ -159,7 +134,7 @@ class LLMBackend:
         if confidence < s.gate_below and not _WHOLE_ARTICLE.search(standalone):
             yield self._abstain(question, standalone, passages, confidence, history)
             return
-        store = retriever.store if retriever is not None else _PassageStore(passages, self._encoder_())
+        store = retriever.store if retriever is not None else PassageStore(passages, self._encoder_())
         budget = context_chars(s.context_window, s.max_tokens)
         everything = []
         if retriever is not None and sum(len(p.text) for p in store.paragraphs) <= budget:
@@ -176,12 +151,12 @@ class LLMBackend:
             return Verifier(store, encoder, given, self.multi_document, guard, s.support_threshold)
 
         verifier = checker(context)
-        reply: _Reply | None = None
+        reply: Reply | None = None
         failure: Failure | None = None
         for attempt in range(2):
             messages = answer_messages(standalone, context, self.multi_document, s.prompts_dir)
             try:
-                reply = yield from self._live(self._call(messages, deadline, stream), verifier)
+                reply = yield from live(self.caller.reply(messages, deadline, stream), verifier)
                 break
             except Exception as exc:
                 if attempt == 0 and is_context_error(exc) and len(context) > 1:
@@ -208,12 +183,11 @@ class LLMBackend:
         passages: list[Passage],
         confidence: float,
         history: History,
-        reply: _Reply,
+        reply: Reply,
         verifier: Verifier,
     ) -> Answer:
-        incomplete = reply.finish_reason == "length" or reply.failure is not None
         text = reply.text
-        if incomplete:  # drop a sentence cut in the middle
+        if reply.incomplete:  # drop a sentence cut in the middle
             pieces = split_answer(text)
             if pieces and not _SENTENCE_END.search(pieces[-1]):
                 text = text[: text.rfind(pieces[-1])]
@@ -243,77 +217,18 @@ class LLMBackend:
             passages=passages,
             removed_citations=checked.problems,
             notice=notice,
-            incomplete=incomplete and not checked.abstained,
+            incomplete=reply.incomplete and not checked.abstained,
             confidence=confidence,
             standalone_question=standalone if history else None,
         )
-
-    # -- talking to the model ----------------------------------------------------------
-    def _timeout(self, deadline: float) -> float:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0.05:
-            raise _OutOfTime
-        # Every attempt the openai client makes gets this timeout, so share what is left.
-        return min(self.settings.timeout, remaining / (self.settings.max_retries + 1))
-
-    def _call(self, messages, deadline: float, stream: bool) -> Iterator[str]:
-        """Yield the reply's text as it arrives; return the whole ``_Reply``."""
-        timeout = self._timeout(deadline)
-        if not stream:
-            response = self.llm.chat(messages, timeout=timeout)
-            return _Reply(response.message.content or "", _finish_reason(response.raw))
-        text, finish = "", None
-        try:
-            for chunk in self.llm.stream_chat(messages, timeout=timeout):
-                delta = chunk.delta or ""
-                finish = _finish_reason(chunk.raw) or finish
-                if delta:
-                    text += delta
-                    yield delta
-                if time.monotonic() > deadline:
-                    raise _OutOfTime
-        except Exception as exc:
-            if not text:
-                raise
-            return _Reply(text, None, self._failure(exc))
-        if finish is None:  # the stream ended without saying why: treat it as cut
-            return _Reply(text, None, Failure("stream", "The LLM's reply stopped before it was finished."))
-        return _Reply(text, finish)
-
-    def _live(self, deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
-        """Pass on each completed sentence once it has passed the checks."""
-        buffer, done, first = "", 0, True
-        while True:
-            try:
-                delta = next(deltas)
-            except StopIteration as stop:
-                reply: _Reply = stop.value
-                if reply.failure is None:  # the last sentence is complete too
-                    for sentence in split_answer(sanitize(buffer))[done:]:
-                        checked = verifier.check(sentence)
-                        if checked.text and checked.supported:
-                            yield checked.text if first else " " + checked.text
-                            first = False
-                return reply
-            buffer += delta
-            if not re.search(r"[.!?…\]\n]", delta):
-                continue
-            sentences = split_answer(sanitize(buffer))
-            for sentence in sentences[done:-1]:
-                checked = verifier.check(sentence)
-                if checked.text and checked.supported:
-                    yield checked.text if first else " " + checked.text
-                    first = False
-            done = max(done, len(sentences) - 1)
 
     def _condense(self, question: str, history: History, deadline: float) -> tuple[str, Failure | None]:
         s = self.settings
         messages = condense_messages(question, history, s.prompts_dir)
         try:
-            response = self.llm.chat(messages, timeout=self._timeout(deadline))
+            rewrite = accept(self.caller.text(messages, deadline), question)
         except Exception as exc:
             return fallback(question, history), self._failure(exc)
-        rewrite = accept(response.message.content or "", question)
         said = " ".join([question, *(f"{user} {bot}" for user, bot in history)])
         prompt = f"{messages[0].content}\n{system_prompt([], self.multi_document, s.prompts_dir)}"
         guard = LeakGuard(prompt, s.secrets(), allowed=said)
@@ -322,7 +237,7 @@ class LLMBackend:
         return rewrite, None
 
     def _failure(self, exc: BaseException) -> Failure:
-        if isinstance(exc, _OutOfTime):
+        if isinstance(exc, OutOfTime):
             failure = Failure(
                 "budget",
                 f"The LLM did not finish within the {self.settings.budget:g}-second budget "
@@ -386,16 +301,6 @@ def _all_passages(store: Any) -> list[Passage]:
         info = store.documents.get(p.document)
         out.append(Passage(p, 0.0, info.title if info else None, info.path if info else None))
     return out
-
-
-def _finish_reason(raw: Any) -> str | None:
-    choices = getattr(raw, "choices", None) or (raw.get("choices") if isinstance(raw, dict) else None)
-    if not choices:
-        return None
-    first = choices[0]
-    return getattr(first, "finish_reason", None) or (
-        first.get("finish_reason") if isinstance(first, dict) else None
-    )
 
 
 def _last(items: Iterator[str | Answer]) -> Answer:

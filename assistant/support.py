@@ -175,6 +175,21 @@ class Verified:
         return sum(c.supported for c in self.citations)
 
 
+class PassageStore:
+    """Just enough of ``IndexStore`` for a ``Verifier`` when only passages are known."""
+
+    def __init__(self, passages: Sequence[Passage], encoder) -> None:
+        self.encoder = encoder
+        self._paragraphs = {(p.document, p.number): p.paragraph for p in passages}
+        self.documents = {p.document: p for p in passages}  # values only need ``.title``
+
+    def paragraph(self, doc: str, number: int) -> Paragraph | None:
+        return self._paragraphs.get((doc, number))
+
+    def sentence_vectors(self, paragraphs: Sequence[Paragraph]) -> dict[str, np.ndarray]:
+        return {p.id: self.encoder.encode([s.text for s in p.sentences]) for p in paragraphs}
+
+
 class Verifier:
     """Checks sentences of a model's answer against the paragraphs it was given."""
 
