@@ -174,6 +174,8 @@ class LocalIndex:
         assert build.directory is not None
         _write_atomic(build.directory / "catalog.json", json.dumps(catalog, ensure_ascii=False))
         _write_atomic(build.directory / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+        # We just wrote this store, so it is known good: no child-process check on next open.
+        _write_atomic(build.directory / "healthy", cc.fingerprint(build.directory / "chroma"))
         tmp = self.index_dir / f".CURRENT.{os.getpid()}"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()

@@ -1,0 +1,195 @@
+"""Incremental ingest: add, edit, delete, model change, partial failures, disk full, lock."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.errors import IndexStoreError, SourceError
+from index.reader import find_sources
+from index.store import build_index, is_current, open_index
+from tests.index_fakes import HashEncoder, paragraphs, write_article
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_article(folder / "alpha.md", "Alpha harbour", paragraphs("alpha", 4))
+    write_article(folder / "beta.md", "Beta harbour", paragraphs("beta", 3))
+    write_article(folder / "gamma.txt", "Gamma harbour", paragraphs("gamma", 2))
+    return folder
+
+
+def texts(store) -> dict[str, str]:
+    return {p.id: p.text for p in store.paragraphs}
+
+
+def test_first_build_then_unchanged_rerun_embeds_nothing(corpus, tmp_path):
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    first = build_index(index, find_sources([corpus]), enc)
+    assert first.rebuilt and first.added_documents == ["alpha", "beta", "gamma"]
+    assert first.paragraphs == 9 and first.paragraphs_added == 9
+    assert first.embedded == 9 + 18  # every paragraph and its two sentences
+    before = enc.embedded
+    again = build_index(index, find_sources([corpus]), enc)
+    assert not again.changed and not again.rebuilt
+    assert enc.embedded == before
+    assert "up to date" in again.lines()[0]
+    assert is_current(index, find_sources([corpus]), enc)
+
+
+def test_edit_add_delete_are_incremental(corpus, tmp_path):
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    build_index(index, find_sources([corpus]), enc)
+    old_build = open_index(index, enc).build_dir
+
+    alpha = paragraphs("alpha", 4)
+    alpha[1] = "The alpha council rejected the lighthouse plan. Nobody voted for it."
+    write_article(corpus / "alpha.md", "Alpha harbour", alpha)
+    (corpus / "beta.md").unlink()
+    write_article(corpus / "delta.md", "Delta harbour", paragraphs("delta", 2))
+    enc.calls.clear()
+
+    summary = build_index(index, find_sources([corpus]), enc)
+    assert summary.changed_documents == ["alpha"]
+    assert summary.removed_documents == ["beta"]
+    assert summary.added_documents == ["delta"]
+    assert summary.unchanged_documents == 1
+    assert (summary.paragraphs_edited, summary.paragraphs_unchanged) == (1, 3 + 2)
+    assert summary.paragraphs_removed == 3 and summary.paragraphs_added == 2
+    # Only the edited paragraph (1 + 2 sentences) and the new file (2 + 4) were embedded.
+    assert enc.embedded == summary.embedded == 3 + 6
+    assert summary.reused == 3 * 3  # alpha's unchanged paragraphs and sentences
+
+    store = open_index(index, enc)
+    assert store.build_dir != old_build
+    got = texts(store)
+    assert got["alpha#p2"] == alpha[1]
+    assert not any(k.startswith("beta#") for k in got)
+    assert {"delta#p1", "delta#p2", "gamma#p1", "alpha#p4"} <= set(got)
+    assert [p.id for p in store.paragraphs] == sorted(
+        got, key=lambda k: (k.split("#")[0], int(k[k.index("#p") + 2 :]))
+    )
+    assert set(store.documents) == {"alpha", "delta", "gamma"}
+    # The vector store agrees with the catalog: no record of beta, the edit is searchable.
+    hits = store.dense(enc.encode([alpha[1]])[0], "paragraph", 3)
+    assert hits[0][0] == "alpha#p2" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
+    assert all(
+        not h[0].startswith("beta#")
+        for h in store.dense(enc.encode([paragraphs("beta", 1)[0]])[0], "sentence", 50)
+    )
+    assert store.last_ingest["changed_documents"] == ["alpha"]
+
+
+def test_inserted_paragraph_reuses_vectors_of_shifted_ones(corpus, tmp_path):
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    build_index(index, find_sources([corpus]), enc)
+    enc.calls.clear()
+    write_article(
+        corpus / "alpha.md",
+        "Alpha harbour",
+        ["A new first paragraph about tides. It is short.", *paragraphs("alpha", 4)],
+    )
+    summary = build_index(index, find_sources([corpus]), enc)
+    assert enc.embedded == 3  # the new paragraph and its two sentences; ¶2..¶5 moved but kept vectors
+    assert summary.paragraphs_unchanged == 4 + 3 + 2
+    assert open_index(index, enc).paragraph("alpha", 5).text == paragraphs("alpha", 4)[3]
+
+
+def test_other_model_forces_clean_rebuild_and_open_says_reingest(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(index, find_sources([corpus]), HashEncoder())
+    other = HashEncoder(name="another-model", dimension=16)
+    with pytest.raises(IndexStoreError, match="Re-ingest required"):
+        open_index(index, other)
+    assert not is_current(index, find_sources([corpus]), other)
+    summary = build_index(index, find_sources([corpus]), other)
+    assert summary.rebuilt and "another embedding model" in summary.reason
+    assert other.embedded == 27
+    store = open_index(index, other)
+    assert len(store.dense(other.encode(["alpha council"])[0], "paragraph", 2)) == 2
+
+
+def test_full_rebuild_on_request(corpus, tmp_path):
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    build_index(index, find_sources([corpus]), enc)
+    summary = build_index(index, find_sources([corpus]), enc, full=True)
+    assert summary.rebuilt and summary.reason and summary.embedded == 27
+
+
+def test_a_bad_file_is_skipped_and_retried_next_time(corpus, tmp_path):
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    (corpus / "empty.md").write_text("   \n", encoding="utf-8")
+    summary = build_index(index, find_sources([corpus]), enc)
+    assert [p for p, _ in summary.skipped] == [str(corpus / "empty.md")]
+    assert "empty" in summary.lines()[-1]
+    assert set(open_index(index, enc).documents) == {"alpha", "beta", "gamma"}
+    write_article(corpus / "empty.md", "Now filled", paragraphs("filled", 1))
+    again = build_index(index, find_sources([corpus]), enc)
+    assert again.added_documents == ["empty"]
+
+
+def test_only_bad_files_is_a_clear_error(tmp_path):
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match="empty"):
+        build_index(tmp_path / "index", find_sources([tmp_path / "empty.md"]), HashEncoder())
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_disk_full_keeps_the_previous_index(corpus, tmp_path, monkeypatch):
+    from index import chroma_client
+
+    enc = HashEncoder()
+    index = tmp_path / "index"
+    build_index(index, find_sources([corpus]), enc)
+    before = texts(open_index(index, enc))
+    builds_before = sorted(p.name for p in (index / "builds").iterdir())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(chroma_client, "add_records", full_disk)
+    write_article(corpus / "alpha.md", "Alpha harbour", ["Completely new text. Nothing else."])
+    with pytest.raises(IndexStoreError, match=r"disk is full.*previous index is unchanged"):
+        build_index(index, find_sources([corpus]), enc)
+    monkeypatch.undo()
+    assert texts(open_index(index, enc)) == before
+    assert sorted(p.name for p in (index / "builds").iterdir()) == builds_before
+    assert build_index(index, find_sources([corpus]), enc).changed_documents == ["alpha"]
+
+
+HOLD_LOCK = """
+import sys, time
+from filelock import FileLock
+lock = FileLock(sys.argv[1]); lock.acquire()
+print("locked", flush=True); time.sleep(60)
+"""
+
+
+def test_second_writer_gets_a_clear_message_not_a_hang(corpus, tmp_path):
+    index = tmp_path / "index"
+    index.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(index / ".lock")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(IndexStoreError, match="Another footnote process is writing"):
+            build_index(index, find_sources([corpus]), HashEncoder())
+        assert time.monotonic() - started < 10
+    finally:
+        holder.kill()
+        holder.wait()
+    assert build_index(index, find_sources([corpus]), HashEncoder()).documents == 3
