@@ -224,6 +224,8 @@ def markdown(
         lines += [f"## Suite {esc(s.name)}", ""]
         if not s.complete:
             lines += [f"**Interrupted** after {len(s.cases)} questions: the metrics cover those only.", ""]
+        if s.description:
+            lines += [esc(s.description), ""]
         if s.settings:
             lines += [", ".join(f"{k}: {esc(v)}" for k, v in s.settings.items()), ""]
         lines += ["### By category", "", *_category_table(s), ""]

@@ -171,6 +171,7 @@ class SuiteResult:
     floors_apply: bool = True
     floor_failures: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
     seconds: float = 0.0
     complete: bool = True  # False when the run was interrupted part-way through the suite
 

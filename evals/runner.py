@@ -246,6 +246,7 @@ def run_suite(
         ),
         complete=complete,
         settings=dict(suite.settings),
+        description=suite.description,
         seconds=time.perf_counter() - started,
     )
 
