@@ -274,7 +274,15 @@ HIGHLIGHT_JS = r"""
     document.querySelectorAll('.fn-para.fn-active').forEach(p => { p.classList.remove('fn-active'); paint(p, null); });
     paint(para, m[2] === undefined ? null : [Number(m[2]), Number(m[3])]);
     para.classList.add('fn-active');
-    para.scrollIntoView({block: 'center', behavior: 'smooth'});
+    // Scroll only the article pane (not the whole page) to centre the paragraph.
+    let sc = para.parentElement;
+    while (sc && !(sc.scrollHeight > sc.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(sc).overflowY))) sc = sc.parentElement;
+    if (sc && sc !== document.documentElement && sc !== document.body) {
+      const pr = para.getBoundingClientRect(), sr = sc.getBoundingClientRect();
+      sc.scrollBy({top: pr.top - sr.top - Math.max(0, (sr.height - pr.height) / 2), behavior: 'smooth'});
+    } else {
+      para.scrollIntoView({block: 'center', behavior: 'smooth'});
+    }
     return true;
   };
   document.addEventListener('click', (e) => {
