@@ -203,7 +203,7 @@ class Actions:
         """Answer a question about an article; returns the answer with its checked citations."""
         try:
             pairs = [(str(h[0]), str(h[1])) for h in (history or []) if len(h) >= 2]
-            answer = self.library.get(article or None).ask(question, pairs)
+            answer = self.library.get(self.library.check_key(article)).ask(question, pairs)
         except Exception as exc:
             raise user_error(exc) from None
         return {"article": article or self.library.default_key, **public_answer(answer.to_dict())}
@@ -214,7 +214,10 @@ class Actions:
 
     def article(self, key: str = "") -> dict:
         """One article's documents and numbered paragraphs."""
-        bot = self.library.get(key or None)
+        try:
+            bot = self.library.get(self.library.check_key(key))
+        except Exception as exc:
+            raise user_error(exc) from None
         return {
             "key": key or self.library.default_key,
             "documents": [

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.errors import SourceError
+from index.errors import InputError, SourceError
 from index.html import HTML_SUFFIXES, html_to_text
 from index.loader import parse_text
 from index.reader import SUPPORTED_SUFFIXES, clean, decode, find_sources, slugify
@@ -108,6 +108,14 @@ class Library:
         """(label, key) pairs for a dropdown, the start-up article first."""
         with self._lock:
             return [(e.title, e.key) for e in self._entries.values()]
+
+    def check_key(self, key: str | None) -> str:
+        """``key`` if it names an article (empty: the default); else raise ``InputError``."""
+        key = key or self.default_key
+        with self._lock:
+            if key not in self._entries:
+                raise InputError(f"Unknown article {key!r}: /articles lists the available keys.")
+        return key
 
     def get(self, key: str | None) -> Assistant:
         """The assistant for ``key`` (the default article if unknown), opening it if needed."""

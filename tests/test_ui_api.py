@@ -169,3 +169,8 @@ def test_too_large_uploads_are_refused_by_the_server(ui, client):
     text = resp.read().decode("utf-8", "replace")
     assert resp.status == 413, (resp.status, text[:200])
     assert client.predict(api_name="/articles") == before
+
+
+def test_an_unknown_article_key_is_a_clear_error(client):
+    with pytest.raises(Exception, match="Unknown article"):
+        client.predict("Where will Kim meet Putin?", "no-such-key", None, api_name="/ask")

@@ -188,7 +188,10 @@ EVIL_ANSWER = (
 def test_html_in_answers_and_articles_renders_inert(browser, page, encoder, tmp_path):
     article = tmp_path / "evil.txt"
     article.write_text(EVIL_ARTICLE, encoding="utf-8")
-    bot = Assistant.open([article], tmp_path / "index", backend=EchoBackend(EVIL_ANSWER), encoder=encoder)
+    backend = EchoBackend(
+        EVIL_ANSWER, name="llm:fake-model", notice="The LLM failed <b>twice</b>; answered offline."
+    )
+    bot = Assistant.open([article], tmp_path / "index", backend=backend, encoder=encoder)
     app = build_app(bot, factory=index_factory(tmp_path, encoder, [article]), uploads_dir=tmp_path / "up")
     url = serve(app)
     try:
@@ -205,6 +208,9 @@ def test_html_in_answers_and_articles_renders_inert(browser, page, encoder, tmp_
         targets = chip_targets(page)
         click_and_check(page, 0, targets[0])
         assert page.evaluate("window.__pwned === undefined")
+        # The status line names the backend that answered and shows its fallback notice.
+        status = page.locator("#fn-status").inner_text()
+        assert "llm:fake-model" in status and "The LLM failed <b>twice</b>; answered offline." in status
         save_shot(page, "ui-inert-html.png")
         assert page.footnote_remote == [] and page.footnote_errors == []
     finally:

@@ -46,11 +46,11 @@ def index_factory(root: Path, encoder, default_sources: list[Path], backend="ext
 class EchoBackend:
     """Cites the first sentence of the best passage and repeats the question (fake, fast)."""
 
-    name = "echo"
-
-    def __init__(self, text: str = "", delay: float = 0.0) -> None:
+    def __init__(self, text: str = "", delay: float = 0.0, name: str = "echo", notice: str | None = None):
         self.text = text
         self.delay = delay
+        self.name = name
+        self.notice = notice
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         if self.delay:
@@ -64,4 +64,5 @@ class EchoBackend:
             abstained=False,
             backend=self.name,
             passages=passages,
+            notice=self.notice,
         )
