@@ -6,7 +6,7 @@ For one question it
 
 1. rewrites a follow-up into a standalone question with the model (``condense``),
 2. retrieves, and abstains without calling the model when nothing in the article comes
-   close (the extractive scorer's best sentence is under ``gate_below``),
+   close (the offline backend's confidence is under ``gate_below``),
 3. shows the model the whole article when it fits the context budget, else the retrieved
    paragraphs (``prompting``), and asks for an answer with ``[¶N]`` markers,
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
@@ -129,8 +129,7 @@ class LLMBackend:
                 return
         if passages is None:
             passages = retriever.retrieve(standalone, top_k=s.top_k)
-        scored = self.extractive.score_sentences(standalone, passages)
-        confidence = scored[0].score if scored else 0.0
+        confidence = self._closeness(standalone, passages)
         if confidence < s.gate_below and not _WHOLE_ARTICLE.search(standalone):
             yield self._abstain(question, standalone, passages, confidence, history)
             return
@@ -221,6 +220,14 @@ class LLMBackend:
             confidence=confidence,
             standalone_question=standalone if history else None,
         )
+
+    def _closeness(self, question: str, passages: list[Passage]) -> float:
+        """How likely the passages answer the question, by the offline backend's judgement."""
+        scored = self.extractive.score_sentences(question, passages)
+        answerable = getattr(self.extractive, "confidence", None)
+        if answerable is not None:  # a calibrated probability, when the backend has one
+            return float(answerable(question, scored))
+        return scored[0].score if scored else 0.0
 
     def _condense(self, question: str, history: History, deadline: float) -> tuple[str, Failure | None]:
         s = self.settings
