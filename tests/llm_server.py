@@ -34,6 +34,8 @@ class Step:
     delay: float = 0.0  # seconds before answering (past the client's timeout = a timeout)
     cut_after: int | None = None  # close the connection after this many characters
     chunk_chars: int = 12  # characters per streamed chunk
+    pause_after: int | None = None  # stream this many characters, then go quiet for ``pause`` s
+    pause: float = 0.0
     body: bytes | None = None  # send exactly this (e.g. a proxy's HTML page) with status 200
 
 
@@ -212,7 +214,12 @@ class ScriptedLLM:
                     "model": body.get("model", outer.model),
                 }
                 text = step.text if step.cut_after is None else step.text[: step.cut_after]
+                paused = False
                 for i in range(0, len(text), step.chunk_chars):
+                    if step.pause_after is not None and i >= step.pause_after and not paused:
+                        paused = True
+                        if outer._stop.wait(step.pause):
+                            return
                     delta = {"content": text[i : i + step.chunk_chars]}
                     if i == 0:
                         delta["role"] = "assistant"

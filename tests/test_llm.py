@@ -268,6 +268,18 @@ def test_stream_cut_mid_answer_keeps_the_checked_part(seed_bot, server):
     assert final.text.endswith("[¶3].") and [c.paragraph for c in final.citations] == [3]
 
 
+def test_stream_that_stalls_past_the_timeout_keeps_the_checked_part(seed_bot, server):
+    bot = make_bot(seed_bot, server, timeout=0.5, max_retries=0)
+    server.add(reply(GOOD, chunk_chars=10, pause_after=GOOD.index("North Korea would") + 10, pause=5))
+    started = time.monotonic()
+    pieces = list(bot.stream("Where will Kim and Putin meet?"))
+    final = pieces[-1]
+    assert time.monotonic() - started < 4  # the server would stay quiet for 5 s
+    assert final.backend.startswith("llm:") and final.incomplete
+    assert final.notice and "stopped sending" in final.notice
+    assert [c.paragraph for c in final.citations] == [3] and pieces[0] == final.text
+
+
 def test_stream_cut_before_any_sentence_falls_back(seed_bot, server):
     bot = make_bot(seed_bot, server)
     server.add(reply(GOOD, cut_after=20))
@@ -439,6 +451,13 @@ def test_check_lists_the_servers_models(server):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     assert "Could not reach" in LLMBackend.from_env(base_url=f"http://127.0.0.1:{port}/v1", model="m").check()
+
+
+def test_prompts_dir_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("FOOTNOTE_PROMPTS_DIR", str(tmp_path))
+    assert LLMBackend.from_env(base_url="http://127.0.0.1:9/v1", model="m").settings.prompts_dir == str(
+        tmp_path
+    )
 
 
 def test_nothing_configured_is_a_configuration_error():
