@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/ui_load.py [--users 50] [--rounds 3] [--concurrency 2] [--url URL]
 
-Starts the UI in this process on a free loopback port (or uses ``--url``), then runs
+Starts ``footnote ui`` in a child process on a free loopback port (or uses ``--url``), then runs
 ``--rounds`` rounds in which ``--users`` clients (one session each) ask at the same moment.
 Reports throughput, p50/p95/max latency, errors, answers that do not match the same
-question asked directly (cross-talk: must be 0) and the server's resident memory before and
-after. The baseline is the same questions answered by ``Assistant.ask`` in this process,
-one at a time, so the ratios show what the web layer and the queue cost. Prints a table
-and writes ``reports/ui_load.json``. Memory is that of this whole process (server and
-clients); the figure after each round should stay flat after the first. This script asserts nothing; the tests check
-correctness (tests/test_ui_load.py).
+question asked directly (cross-talk: must be 0) and the server process's resident memory
+before and after each round. The baseline is the same questions answered by
+``Assistant.ask`` in this process, one at a time, so the ratios show what the web layer
+and the queue cost. Prints a table and writes ``reports/ui_load.json``. The server's
+memory after each round should stay flat after the first (bounded); the clients run in
+this process and compete for the same cores, so the throughput is a lower bound. This
+script asserts nothing; the tests check correctness (tests/test_ui_load.py).
 """
 
 from __future__ import annotations
@@ -18,27 +19,43 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+LAUNCHER = "import sys; from assistant.ui import main; sys.exit(main(sys.argv[1:]))"
 
 
-def rss_mb() -> float:
-    """Current resident memory of this process in MiB (Linux /proc), else peak RSS."""
+def rss_mb(pid: int) -> float | None:
+    """Current resident memory of process ``pid`` in MiB (Linux /proc), if readable."""
     try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        with open(f"/proc/{pid}/statm") as f:
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
     except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return None
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the UI server exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the UI server did not answer at {url} within {timeout:.0f} s")
 
 
 def questions(bot, n: int) -> list[str]:
@@ -70,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     from gradio_client import Client
 
     from assistant import Assistant
-    from assistant.ui import build_app, launch
 
     bot = Assistant.open(backend="extractive")
     qs = questions(bot, args.users)
@@ -84,16 +100,24 @@ def main(argv: list[str] | None = None) -> int:
         expected[q] = bot.ask(q)
         direct.append(time.perf_counter() - t)
 
-    app = None
+    server = None
     url = args.url
-    if url is None:
+    if url is None:  # the server in its own process, as a user runs it, so its memory is its own
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        app = build_app(bot, concurrency_limit=args.concurrency, max_queue=args.max_queue)
-        launch(app, port=port, block=False, quiet=True)
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-c", LAUNCHER, "--port", str(port), "--backend", "extractive"),
+                *("--concurrency", str(args.concurrency), "--max-queue", str(args.max_queue)),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}/"
-    rss_before = rss_mb()
+        wait_for(url, server)
+    rss_before = rss_mb(server.pid) if server else None
 
     clients = list(ThreadPoolExecutor(8).map(lambda _: Client(url, verbose=False), qs))
     latencies: list[float] = []
@@ -124,10 +148,14 @@ def main(argv: list[str] | None = None) -> int:
             want = expected[q]
             if res["question"] != q or res["text"] != want.text:
                 mismatches += 1
-        rss_rounds.append(round(rss_mb(), 1))
-    rss_after = rss_mb()
-    if app is not None:
-        app.close()
+        rss_rounds.append(rss_mb(server.pid) if server else None)
+    rss_after = rss_mb(server.pid) if server else None
+    if server is not None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
     served = len(latencies)
     report = {
@@ -145,9 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         "latency_max_s": max(latencies, default=float("nan")),
         "baseline_direct_p50_s": statistics.median(direct),
         "baseline_direct_rps": len(direct) / sum(direct),
-        "rss_before_mb": None if args.url else round(rss_before, 1),
-        "rss_after_mb": None if args.url else round(rss_after, 1),
-        "rss_after_each_round_mb": None if args.url else rss_rounds,
+        "server_rss_before_mb": rss_before,
+        "server_rss_after_mb": rss_after,
+        "server_rss_after_each_round_mb": rss_rounds,
     }
     report["throughput_ratio_vs_direct"] = report["throughput_rps"] / report["baseline_direct_rps"]
     report["p50_ratio_vs_direct"] = report["latency_p50_s"] / report["baseline_direct_p50_s"]
@@ -165,12 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_direct_rps",
         "throughput_ratio_vs_direct",
         "p50_ratio_vs_direct",
-        "rss_before_mb",
-        "rss_after_mb",
-        "rss_after_each_round_mb",
+        "server_rss_before_mb",
+        "server_rss_after_mb",
+        "server_rss_after_each_round_mb",
     ):
         value = report[key]
-        print(f"  {key:<28} {value:.3f}" if isinstance(value, float) else f"  {key:<28} {value}")
+        print(f"  {key:<32} {value:.3f}" if isinstance(value, float) else f"  {key:<32} {value}")
     out = ROOT / "reports" / "ui_load.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
