@@ -41,7 +41,7 @@ from .llm_client import (
     make_client,
     make_llm,
 )
-from .llm_reply import Caller, OutOfTime, Reply, live
+from .llm_reply import Caller, OutOfTime, Reply, live, usable_text
 from .prompting import (
     answer_messages,
     choose_context,
@@ -51,7 +51,7 @@ from .prompting import (
     trim_history,
 )
 from .schema import Answer, Passage
-from .support import LeakGuard, PassageStore, Verifier, split_answer, without_model_text
+from .support import LeakGuard, PassageStore, Verifier, without_model_text
 
 log = logging.getLogger("footnote.llm")
 
@@ -61,7 +61,6 @@ _WHOLE_ARTICLE = re.compile(
     r"what (?:is|'s) (?:this|the) (?:article|story|piece|text) about",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s*\[[^\]]*\])*\s*$")
 
 
 class LLMBackend:
@@ -185,12 +184,7 @@ class LLMBackend:
         reply: Reply,
         verifier: Verifier,
     ) -> Answer:
-        text = reply.text
-        if reply.incomplete:  # drop a sentence cut in the middle
-            pieces = split_answer(text)
-            if pieces and not _SENTENCE_END.search(pieces[-1]):
-                text = text[: text.rfind(pieces[-1])]
-        checked = verifier.verify(text)
+        checked = verifier.verify(usable_text(reply))
         if not checked.abstained and not checked.supported:
             reason = reply.failure or Failure(
                 "unverified",

@@ -36,6 +36,19 @@ class Reply:
         return self.finish_reason == "length" or self.failure is not None
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s*\[[^\]]*\])*\s*$")
+
+
+def usable_text(reply: Reply) -> str:
+    """The reply's text, without a last sentence cut in the middle when it is incomplete."""
+    text = reply.text
+    if reply.incomplete:
+        pieces = split_answer(text)
+        if pieces and not _SENTENCE_END.search(pieces[-1]):
+            text = text[: text.rfind(pieces[-1])]
+    return text
+
+
 def finish_reason(raw: Any) -> str | None:
     choices = getattr(raw, "choices", None) or (raw.get("choices") if isinstance(raw, dict) else None)
     if not choices:
@@ -110,8 +123,7 @@ def live(deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
             delta = next(deltas)
         except StopIteration as stop:
             reply: Reply = stop.value
-            if reply.failure is None:  # the last sentence is complete too
-                yield from passed(split_answer(sanitize(buffer))[done:])
+            yield from passed(split_answer(sanitize(usable_text(reply)))[done:])
             return reply
         buffer += delta
         if not re.search(r"[.!?…\]\n]", delta):

@@ -434,9 +434,11 @@ def test_truncated_reply_is_marked_incomplete(seed_bot, server):
 
 def test_truncated_stream_is_marked_incomplete(seed_bot, server):
     bot = make_bot(seed_bot, server)
-    server.add(reply(GOOD, finish_reason="length"))
-    final = list(bot.stream("Where will Kim and Putin meet?"))[-1]
+    server.add(reply(GOOD[: GOOD.index("North Korea would") + 30], finish_reason="length"))
+    pieces = list(bot.stream("Where will Kim and Putin meet?"))
+    final = pieces[-1]
     assert final.incomplete and final.backend.startswith("llm:")
+    assert pieces[:-1] == [final.text] and final.text.endswith("[¶3].")  # no half sentence streamed
 
 
 # -- configuration -----------------------------------------------------------------------------
