@@ -88,8 +88,9 @@ class Caller:
             response = self.llm.chat(messages, timeout=timeout)
             return Reply(response.message.content or "", finish_reason(response.raw))
         text, finish = "", None
+        chunks = self.llm.stream_chat(messages, timeout=timeout)
         try:
-            for chunk in self.llm.stream_chat(messages, timeout=timeout):
+            for chunk in chunks:
                 delta = chunk.delta or ""
                 finish = finish_reason(chunk.raw) or finish
                 if delta:
@@ -101,6 +102,10 @@ class Caller:
             if not text:
                 raise
             return Reply(text, None, self.on_failure(exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # releases the HTTP response (also when our caller stops early)
+                close()
         if finish is None:  # the stream ended without saying why: treat it as cut
             return Reply(text, None, Failure("stream", "The LLM's reply stopped before it was finished."))
         return Reply(text, finish)
