@@ -1,47 +1,71 @@
 """The offline answer backend: ``answer(question, passages) -> Answer`` from the article's own words.
 
-Every sentence of the retrieved paragraphs is scored against the question by its
-embedding similarity, the share of the question's content words it (or, at a discount,
-its paragraph) contains, and its paragraph's retrieval rank. The best sentence is the
-answer; a second sentence joins when it is nearly as good and adds question words the
-first lacks (a two-paragraph question). When the best score is below a calibrated
-threshold the backend abstains with "The article doesn't say." No network, no model
-beyond the embeddings already computed; this module does not retrieve.
+Every sentence of the best retrieved paragraphs is described by the features of
+``features`` (embedding similarity, with its neighbour when it opens with a pronoun; share
+of the question's words in it, around it and in its paragraph; bigram overlap; whether it
+holds a value of the expected answer type; its paragraph's retrieval score) and scored by a
+logistic regression: the probability that it contains the answer. The best sentence is the
+answer; the runner-up joins when it is nearly as likely (one or two sentences, read in
+order). Whether to answer at all is a second, calibrated logistic regression over absolute
+evidence (the best sentence's probability, cosine and word coverage, the top paragraph's
+cosine, a missing answer type), so the same threshold holds for one nine-paragraph
+article and for a corpus of hundreds. Below it the backend abstains with "The article
+doesn't say." Coefficients were fitted by ``bench/quality_train.py`` on half of the
+xquad-dev articles (scikit-learn at training time only). No network, no model beyond the
+embeddings already computed; this module does not retrieve.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
+from .features import FEATURES, analyse, sentence_features, sentence_text
 from .lexicon import terms
 from .schema import Answer, Citation, Passage
+
+# Fitted by bench/quality_train.py; the order is features.FEATURES.
+SENTENCE_WEIGHTS = (1.608, 1.621, 3.880, 0.935, -1.742, 1.184, 0.727, 0.337, -0.168, 2.496)
+SENTENCE_BIAS = -4.423
+# Order: ANSWERABLE_FEATURES.
+ANSWERABLE_FEATURES = (
+    "best",
+    "cos",
+    "share",
+    "share_paragraph",
+    "dense_paragraph",
+    "value_type",
+    "name_type",
+)
+ANSWERABLE_WEIGHTS = (-0.209, 3.890, 2.971, 4.228, 2.833, -0.058, 0.193)
+ANSWERABLE_BIAS = -5.627
 
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
-    """Weights and thresholds; calibrated on the seed suite and a split of xquad-dev."""
+    """Thresholds of the answer policy; coefficients are module constants."""
 
-    w_cosine: float = 0.55
-    w_sentence_terms: float = 0.35
-    w_paragraph_terms: float = 0.10
-    w_rank: float = 0.06
-    abstain_below: float = 0.33
-    second_within: float = 0.06
+    abstain_below: float = 0.3  # answerability probability under which we abstain
+    second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     max_sentences: int = 2
     passages_used: int = 3
 
 
 @dataclass(frozen=True)
 class _Scored:
-    score: float
+    score: float  # probability that the sentence holds the answer
     passage: Passage
     index: int
-    coverage: frozenset[str]
+    features: tuple[float, ...]
 
 
-def _coverage(q_terms: set[str], text: str) -> set[str]:
-    return q_terms & set(terms(text))
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+def _linear(weights: tuple[float, ...], bias: float, x: tuple[float, ...]) -> float:
+    return _sigmoid(bias + sum(w * v for w, v in zip(weights, x, strict=True)))
 
 
 class ExtractiveBackend:
@@ -54,30 +78,64 @@ class ExtractiveBackend:
         self.multi_document = multi_document
 
     def score_sentences(self, question: str, passages: list[Passage]) -> list[_Scored]:
-        s = self.settings
-        q_terms = set(terms(question))
+        """Every sentence of the first ``passages_used`` passages, most likely answer first."""
+        q = analyse(question)
         scored = []
-        for rank, passage in enumerate(passages[: s.passages_used]):
-            para_cov = _coverage(q_terms, f"{passage.section or ''} {passage.text}")
-            para_share = len(para_cov) / len(q_terms) if q_terms else 0.0
-            for i, sentence in enumerate(passage.paragraph.sentences):
-                cov = _coverage(q_terms, sentence.text)
-                share = len(cov) / len(q_terms) if q_terms else 0.0
-                cos = passage.sentence_scores[i] if i < len(passage.sentence_scores) else 0.0
-                score = (
-                    s.w_cosine * cos
-                    + s.w_sentence_terms * share
-                    + s.w_paragraph_terms * para_share
-                    + s.w_rank * (1.0 / (rank + 1))
+        for rank, passage in enumerate(passages[: self.settings.passages_used]):
+            para_terms = frozenset(terms(f"{passage.section or ''} {passage.text}"))
+            texts = [sentence_text(s.text) for s in passage.paragraph.sentences]
+            cos = list(passage.sentence_scores) + [0.0] * (len(texts) - len(passage.sentence_scores))
+            for i in range(len(texts)):
+                f = sentence_features(
+                    q,
+                    texts,
+                    i,
+                    cos[i],
+                    cos[i - 1] if i > 0 else cos[i],
+                    para_terms,
+                    passage.score,
+                    rank,
                 )
-                scored.append(_Scored(score, passage, i, frozenset(cov)))
+                scored.append(_Scored(_linear(SENTENCE_WEIGHTS, SENTENCE_BIAS, f), passage, i, f))
         scored.sort(key=lambda x: -x.score)
         return scored
+
+    @staticmethod
+    def answerable_features(question: str, scored: list[_Scored]) -> tuple[float, ...]:
+        """Absolute evidence that the passages answer the question (see ANSWERABLE_FEATURES)."""
+        if not scored:
+            return (0.0,) * len(ANSWERABLE_FEATURES)
+        best = scored[0]
+        f = dict(zip(FEATURES, best.features, strict=True))
+        return (
+            best.score,
+            f["cos"],
+            f["share"],
+            f["share_paragraph"],
+            float(best.passage.features.get("dense_paragraph", f["cos"])),
+            f["value_type"],
+            f["name_type"],
+        )
+
+    def confidence(self, question: str, scored: list[_Scored]) -> float:
+        if not scored:
+            return 0.0
+        return _linear(ANSWERABLE_WEIGHTS, ANSWERABLE_BIAS, self.answerable_features(question, scored))
+
+    def choose(self, scored: list[_Scored]) -> list[_Scored]:
+        """The answer sentences: the best, plus the runner-up when it is nearly as likely."""
+        s = self.settings
+        chosen = [scored[0]]
+        for cand in scored[1 : s.max_sentences]:
+            if cand.score >= s.second_ratio * scored[0].score:
+                chosen.append(cand)
+        return chosen
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         s = self.settings
         scored = self.score_sentences(question, passages)
-        if not scored or scored[0].score < s.abstain_below:
+        confidence = self.confidence(question, scored)
+        if not scored or confidence < s.abstain_below:
             return Answer(
                 question=question,
                 text=ABSTAIN_TEXT,
@@ -85,26 +143,22 @@ class ExtractiveBackend:
                 abstained=True,
                 backend=self.name,
                 passages=passages,
-                confidence=scored[0].score if scored else 0.0,
+                confidence=confidence,
             )
-        chosen = [scored[0]]
-        covered = set(scored[0].coverage)
-        for cand in scored[1:]:
-            if len(chosen) >= s.max_sentences or cand.score < scored[0].score - s.second_within:
-                break
-            if cand.coverage - covered:
-                chosen.append(cand)
-                covered |= cand.coverage
-        # Present the sentences in reading order.
-        chosen.sort(key=lambda c: (c.passage.document, c.passage.number, c.index))
-        parts: list[str] = []
+        chosen = self.choose(scored)
+        # The best-supported sentence is cited first; text reads in document order.
         citations: list[Citation] = []
         for c in chosen:
             sentence = c.passage.paragraph.sentences[c.index]
-            citation = cite(c.passage, sentence, support=c.score)
-            citations.append(citation)
+            citations.append(cite(c.passage, sentence, support=c.score))
+        ordered = sorted(
+            zip(chosen, citations, strict=True),
+            key=lambda x: (x[0].passage.document, x[0].passage.number, x[0].index),
+        )
+        parts = []
+        for c, citation in ordered:
             label = marker(citation.document, citation.paragraph, self.multi_document)
-            parts.append(with_marker(sentence.text, label))
+            parts.append(with_marker(c.passage.paragraph.sentences[c.index].text, label))
         return Answer(
             question=question,
             text=" ".join(parts),
@@ -112,5 +166,5 @@ class ExtractiveBackend:
             abstained=False,
             backend=self.name,
             passages=passages,
-            confidence=scored[0].score,
+            confidence=confidence,
         )

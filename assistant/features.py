@@ -1,0 +1,217 @@
+"""Features of a question and of candidate sentences, for the learned answer scorer.
+
+``QuestionInfo`` holds what is computed once per question: its content-word stems, its
+word bigrams and its expected answer type, read off the interrogative at its start
+("how many" -> a number, "when"/"what year" -> a date, "who" -> a name, "where" -> a place).
+``sentence_features`` describes one sentence of a retrieved paragraph against it: embedding
+similarity (the sentence's own, and with its neighbour for sentences opening with a pronoun),
+the share of question words it and its paragraph contain, word-bigram overlap, whether it
+holds a value of the expected answer type that the question itself does not, and the
+paragraph's retrieval rank. Patterns are plain English syntax (digits, month names,
+capitalised words); nothing is keyed to any data set. This module does not score or choose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from .lexicon import fold, terms
+
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|dozens|half"
+)
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_NUMBER = re.compile(rf"\b(\d[\d,.]*\d|\d|{NUMBER_WORDS})\b", re.I)
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+_DATE = re.compile(
+    rf"\b({MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+({MONTHS})\b|\b(1[0-9]{{3}}|20[0-9]{{2}})s?\b|"
+    r"\b\d{1,2}(st|nd|rd|th)\s+century\b|\b(century|decade|ago|yesterday|today|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter)\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b[A-Z]{2,}\b")
+_PRONOUN_START = re.compile(
+    r"^\W*(he|she|it|they|this|these|those|that|his|her|its|their|him|them|there|such|the\s+(latter|former))\b",
+    re.I,
+)
+
+# Answer types, from the interrogative phrase the question opens with (or ends on).
+_TYPES = (
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast)\b|"
+            r"\b(what|which) (percentage|percent|number|amount|proportion|share)\b|"
+            r"\bwhat (is|was|are|were) the (population|number|amount|cost|price|size|total|value|"
+            r"percentage|rate|length|height|distance|area|age)\b",
+            re.I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\b|\b(what|which|in what|in which) (year|years|date|day|month|"
+            r"decade|century|time|period|era)\b|\bhow long ago\b",
+            re.I,
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"\b(who|whom|whose)\b|\b(what|which) (person|people|man|woman|"
+            r"company|organi[sz]ation|group|team|leader|president|king|queen)\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\bwhere\b|\b(what|which|in what|in which) (city|country|state|place|"
+            r"region|area|town|location|nation|continent|county|province|island)\b",
+            re.I,
+        ),
+    ),
+)
+TYPES = tuple(name for name, _ in _TYPES)
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    terms: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    kind: str  # one of TYPES, or "other"
+    numbers: frozenset[str]
+    capitalised: frozenset[str]
+
+
+def _bigrams(stems: list[str]) -> frozenset[tuple[str, str]]:
+    return frozenset(pairwise(stems))
+
+
+def answer_type(question: str) -> str:
+    for name, pattern in _TYPES:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+def analyse(question: str) -> QuestionInfo:
+    stems = terms(question)
+    return QuestionInfo(
+        text=question,
+        terms=frozenset(stems),
+        bigrams=_bigrams(stems),
+        kind=answer_type(question),
+        numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(question)),
+        capitalised=frozenset(fold(m.group(0)) for m in _CAPITALISED.finditer(question)),
+    )
+
+
+@dataclass(frozen=True)
+class SentenceText:
+    """What is computed once per sentence text (cached: paragraphs recur across questions)."""
+
+    stems: tuple[str, ...]
+    terms: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    numbers: frozenset[str]
+    capitalised: frozenset[str]
+    has_date: bool
+    pronoun_start: bool
+    words: int
+
+
+@lru_cache(maxsize=50_000)
+def sentence_text(text: str) -> SentenceText:
+    stems = terms(text)
+    return SentenceText(
+        stems=tuple(stems),
+        terms=frozenset(stems),
+        bigrams=_bigrams(stems),
+        numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(text)),
+        capitalised=frozenset(fold(m.group(0)) for m in _CAPITALISED.finditer(text)),
+        has_date=bool(_DATE.search(text)),
+        pronoun_start=bool(_PRONOUN_START.match(text)),
+        words=len(text.split()),
+    )
+
+
+def _year(token: str) -> bool:
+    return token.isdigit() and len(token) == 4 and 1000 <= int(token) <= 2099
+
+
+def type_match(q: QuestionInfo, s: SentenceText) -> float:
+    """1 when the sentence holds a value of the question's answer type that the question lacks."""
+    if q.kind == "number":  # a count or amount; a bare year is not one
+        return float(any(not _year(n) for n in s.numbers - q.numbers))
+    if q.kind == "date":
+        return float(s.has_date)
+    if q.kind in ("person", "place"):
+        return float(bool(s.capitalised - q.capitalised))
+    return 0.0
+
+
+def typed(q: QuestionInfo, s: SentenceText) -> tuple[float, float]:
+    """(value, name): +1 the sentence has the expected number/date (name/place), -1 it lacks
+    it, 0 the question expects no such type."""
+    match = 1.0 if type_match(q, s) else -1.0
+    if q.kind in ("number", "date"):
+        return match, 0.0
+    if q.kind in ("person", "place"):
+        return 0.0, match
+    return 0.0, 0.0
+
+
+FEATURES = (
+    "cos",  # cosine similarity of the sentence to the question
+    "cos_context",  # the same with the previous sentence merged in, if this one opens with a pronoun
+    "share",  # share of the question's content words in the sentence
+    "share_context",  # ... in the sentence and its neighbours
+    "share_paragraph",  # ... in the whole paragraph (with its section heading)
+    "bigram",  # share of the question's word bigrams in the sentence
+    "value_type",  # +1/-1: has/lacks the number or date the question asks for (0: not asked)
+    "name_type",  # +1/-1: has/lacks a new capitalised name when asked who/where (0: not asked)
+    "passage",  # the paragraph's retrieval probability
+    "first_passage",  # 1 for the top-ranked paragraph
+)
+
+
+def sentence_features(
+    q: QuestionInfo,
+    sentences: list[SentenceText],
+    i: int,
+    cos: float,
+    cos_context: float,
+    paragraph_terms: frozenset[str],
+    passage_score: float,
+    rank: int,
+) -> tuple[float, ...]:
+    s = sentences[i]
+    n = len(q.terms) or 1
+    own = q.terms & s.terms
+    near = set(own)
+    if i > 0:
+        near |= q.terms & sentences[i - 1].terms
+    if i + 1 < len(sentences):
+        near |= q.terms & sentences[i + 1].terms
+    bigram = len(q.bigrams & s.bigrams) / len(q.bigrams) if q.bigrams else 0.0
+    return (
+        cos,
+        cos_context if s.pronoun_start else cos,
+        len(own) / n,
+        len(near) / n,
+        len(q.terms & paragraph_terms) / n,
+        bigram,
+        *typed(q, s),
+        passage_score,
+        float(rank == 0),
+    )

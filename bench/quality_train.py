@@ -1,0 +1,269 @@
+"""Fit the shipped coefficients of the retriever and the extractive backend on xquad-dev.
+
+    .venv/bin/python bench/quality_train.py [--part retrieval|sentences|abstention|all]
+
+Fits on the even-numbered articles and reports the odd-numbered (held-out) ones, so no
+article is in both halves. Prints ablations (what each feature group is worth) and the
+coefficients to paste into ``assistant/retriever.py`` / ``assistant/extractive.py``.
+scikit-learn is used here only (a test extra), never at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from quality_data import corpus, single_article_bot
+
+from assistant.features import FEATURES
+from assistant.retriever import PARAGRAPH_FEATURES
+
+
+def norm(t: str) -> str:
+    return " ".join(t.lower().split())
+
+
+def fit(x, y, c: float = 1.0):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+
+
+def coefs(model) -> str:
+    w = ", ".join(f"{v:.3f}" for v in model.coef_[0])
+    return f"weights=({w}), bias={model.intercept_[0]:.3f}"
+
+
+def conditional_logit(groups, l2: float = 0.001) -> np.ndarray:
+    """Weights maximising the softmax probability of the gold candidate of each question."""
+    from scipy.optimize import minimize
+
+    def loss(w):
+        total, grad = 0.0, np.zeros(len(w))
+        for x, y in groups:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            total -= np.log(p[y == 1].sum() + 1e-12)
+            grad -= x[y == 1].mean(axis=0) - p @ x
+        return total / len(groups) + l2 * w @ w, grad / len(groups) + 2 * l2 * w
+
+    return minimize(loss, np.zeros(groups[0][0].shape[1]), jac=True, method="L-BFGS-B").x
+
+
+class _Linear:
+    def __init__(self, w):
+        self.w = w
+
+    def decision_function(self, x):
+        return x @ self.w
+
+
+def retrieval(bot, questions) -> None:
+    r = bot.retriever
+    data = []
+    for q in questions:
+        _, cands, _, x = r.features(q.text)
+        gold = r.store.position(f"{q.doc_id}#p{q.paragraph}")
+        y = np.array([c == gold for c in cands], dtype=int)
+        data.append((q, x, y))
+
+    def evaluate(cols, model, subset):
+        h1 = rr = 0.0
+        for _, x, y in subset:
+            s = model.decision_function(x[:, cols])
+            order = np.argsort(-s, kind="stable")
+            ranked = y[order]
+            if ranked[0]:
+                h1 += 1
+            hit = np.flatnonzero(ranked[:10])
+            if len(hit):
+                rr += 1 / (hit[0] + 1)
+        return h1 / len(subset), rr / len(subset)
+
+    train = [d for d in data if d[0].article % 2 == 0]
+    test = [d for d in data if d[0].article % 2 == 1]
+    recall = np.mean([d[2].any() for d in data])
+    print(f"candidate recall: {recall:.3f}")
+    groups = {
+        "dense paragraph": ["dense_paragraph"],
+        "bm25": ["bm25_norm"],
+        "dense ¶ + bm25": ["dense_paragraph", "bm25_norm"],
+        "+ sentence max": ["dense_paragraph", "dense_sentence", "bm25_norm"],
+        "+ sentence top2": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm"],
+        "+ word share": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm", "share"],
+        "+ title share": list(PARAGRAPH_FEATURES),
+        "shipped": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm"],
+    }
+    for name, feats in groups.items():
+        cols = [PARAGRAPH_FEATURES.index(f) for f in feats]
+        model = _Linear(conditional_logit([(d[1][:, cols], d[2]) for d in train if d[2].any()]))
+        tr = evaluate(cols, model, train)
+        te = evaluate(cols, model, test)
+        print(
+            f"{name:24s} train hit@1 {tr[0]:.3f} mrr {tr[1]:.3f} | held-out hit@1 {te[0]:.3f} mrr {te[1]:.3f}"
+        )
+    print("retrieval weights", ", ".join(f"{v:.2f}" for v in model.w), "over", groups[name])
+
+
+def sentence_rows(bot, q, passages):
+    """(features, label) per candidate sentence, via the backend's own scorer."""
+    scored = bot.backend.score_sentences(q.text, passages)
+    rows = []
+    for s in scored:
+        text = s.passage.paragraph.sentences[s.index].text
+        label = any(norm(a) in norm(text) for a in q.answers)
+        rows.append((s, label))
+    return rows
+
+
+def sentences(bot, questions) -> None:
+    backend = bot.backend
+    data = []
+    for q in questions:
+        passages = bot.retrieve(q.text, top_k=backend.settings.passages_used)
+        data.append((q, sentence_rows(bot, q, passages)))
+    train = [d for d in data if d[0].article % 2 == 0]
+    test = [d for d in data if d[0].article % 2 == 1]
+
+    def xy(subset, cols):
+        x = np.array([[s.features[c] for c in cols] for _, rows in subset for s, _ in rows])
+        y = np.array([lab for _, rows in subset for _, lab in rows], dtype=int)
+        return x, y
+
+    def evaluate(model, cols, subset, ratio=None):
+        hit = hit2 = 0
+        words = []
+        for q, rows in subset:
+            if not rows:
+                continue
+            x = np.array([[s.features[c] for c in cols] for s, _ in rows])
+            p = model.predict_proba(x)[:, 1]
+            order = np.argsort(-p, kind="stable")
+            chosen = [order[0]]
+            if ratio is not None and len(order) > 1 and p[order[1]] >= ratio * p[order[0]]:
+                chosen.append(order[1])
+            text = " ".join(rows[i][0].passage.paragraph.sentences[rows[i][0].index].text for i in chosen)
+            hit += any(norm(a) in norm(text) for a in q.answers)
+            hit2 += rows[order[0]][1]
+            words.append(len(text.split()))
+        return hit / len(subset), float(np.mean(words))
+
+    groups = {
+        "cos": ["cos"],
+        "cos + share": ["cos", "share"],
+        "+ paragraph share, bigram": ["cos", "share", "share_paragraph", "bigram"],
+        "+ answer type": ["cos", "share", "share_paragraph", "bigram", "value_type", "name_type"],
+        "+ neighbours": [
+            "cos",
+            "cos_context",
+            "share",
+            "share_context",
+            "share_paragraph",
+            "bigram",
+            "value_type",
+            "name_type",
+        ],
+        "all (+ passage score)": list(FEATURES),
+    }
+    for name, feats in groups.items():
+        cols = [FEATURES.index(f) for f in feats]
+        model = fit(*xy(train, cols))
+        tr = evaluate(model, cols, train)
+        te = evaluate(model, cols, test)
+        print(f"{name:28s} 1 sentence: train {tr[0]:.3f} held-out {te[0]:.3f} ({te[1]:.1f} words)")
+    for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        tr = evaluate(model, cols, train, ratio)
+        te = evaluate(model, cols, test, ratio)
+        print(
+            f"  second sentence at ratio {ratio}: train {tr[0]:.3f} ({tr[1]:.1f} w) "
+            f"held-out {te[0]:.3f} ({te[1]:.1f} w)"
+        )
+    print("sentences", coefs(model))
+
+
+def abstention(bot, paths, questions, encoder) -> None:
+    """Answerable (own corpus, own article) vs not (another article; own article minus gold ¶)."""
+    from assistant.extractive import ANSWERABLE_FEATURES
+
+    backend = bot.backend
+    k = backend.settings.passages_used
+    rows = []  # (article, features, answerable, kind)
+
+    def add(qtext, passages, label, art, kind):
+        scored = backend.score_sentences(qtext, passages)
+        rows.append((art, backend.answerable_features(qtext, scored), label, kind))
+
+    by_article: dict[int, list] = {}
+    for q in questions:
+        by_article.setdefault(q.article, []).append(q)
+        add(q.text, bot.retrieve(q.text, top_k=k), 1, q.article, "corpus")
+        gold = (q.doc_id, q.paragraph)
+        others = [
+            p
+            for p in bot.retrieve(q.text, top_k=k + 6)
+            if (p.document, p.number) != gold and p.document == q.doc_id
+        ]
+        if others:
+            add(q.text, others[:k], 0, q.article, "article-minus-gold")
+    n = len(paths)
+    for a in range(n):
+        own = single_article_bot(paths, a, encoder)
+        for q in by_article.get(a, []):
+            add(q.text, own.retrieve(q.text, top_k=k), 1, a, "single")
+        for q in by_article.get((a + n - 1) % n, []):
+            add(q.text, own.retrieve(q.text, top_k=k), 0, a, "oos")
+    x = np.array([r[1] for r in rows])
+    y = np.array([r[2] for r in rows])
+    art = np.array([r[0] for r in rows])
+    kind = np.array([r[3] for r in rows])
+    train = art % 2 == 0
+    # Near misses (own article without the gold paragraph) are noisy negatives: another
+    # paragraph sometimes answers too. Weight them low so they shape, not dominate, the fit.
+    weight = np.where(kind == "article-minus-gold", 0.3, 1.0)
+    from sklearn.linear_model import LogisticRegression
+
+    for feats in (["best"], ["best", "cos", "share"], list(ANSWERABLE_FEATURES)):
+        cols = [ANSWERABLE_FEATURES.index(f) for f in feats]
+        model = LogisticRegression(max_iter=2000).fit(
+            x[train][:, cols], y[train], sample_weight=weight[train]
+        )
+        p = model.predict_proba(x[:, cols])[:, 1]
+        print(f"features {feats}")
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+            cells = []
+            for part, mask in (("train", train), ("held-out", ~train)):
+                fa = np.mean(p[mask & (kind == "corpus")] < t)
+                fa1 = np.mean(p[mask & (kind == "single")] < t)
+                oos = np.mean(p[mask & (kind == "oos")] < t)
+                near = np.mean(p[mask & (kind == "article-minus-gold")] < t)
+                cells.append(f"{part}: FA {fa:.3f} FA1 {fa1:.3f} OOS {oos:.3f} near {near:.3f}")
+            print(f"  t={t}: " + " | ".join(cells))
+    print("answerable", coefs(model))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--part", default="all", choices=["retrieval", "sentences", "abstention", "all"])
+    args = ap.parse_args()
+    from index.embedding import MiniLMEncoder
+
+    encoder = MiniLMEncoder()
+    _, questions, bot, paths = corpus(encoder)
+    if args.part in ("retrieval", "all"):
+        retrieval(bot, questions)
+    if args.part in ("sentences", "all"):
+        sentences(bot, questions)
+    if args.part in ("abstention", "all"):
+        abstention(bot, paths, questions, encoder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Question analysis and sentence features used by the extractive scorer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.features import FEATURES, analyse, answer_type, sentence_features, sentence_text, typed
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many people live there?", "number"),
+        ("What percentage of voters agreed?", "number"),
+        ("What is the population of the city?", "number"),
+        ("When did the war end?", "date"),
+        ("In what year was it built?", "date"),
+        ("Who founded the company?", "person"),
+        ("Which company bought the network?", "person"),
+        ("Where was the treaty signed?", "place"),
+        ("In which country is the river?", "place"),
+        ("What is a prime number?", "other"),
+        ("Why did the talks fail?", "other"),
+    ],
+)
+def test_answer_type_from_the_interrogative(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_year_is_not_a_count_but_is_a_date():
+    many = analyse("How many soldiers crossed the river?")
+    when = analyse("When did the soldiers cross the river?")
+    year = sentence_text("The soldiers crossed the river in 1812.")
+    count = sentence_text("About 4,000 soldiers crossed the river.")
+    words = sentence_text("Three hundred soldiers crossed the river.")
+    assert typed(many, year) == (-1.0, 0.0)
+    assert typed(many, count) == (1.0, 0.0)
+    assert typed(many, words) == (1.0, 0.0)
+    assert typed(when, year) == (1.0, 0.0)
+    assert typed(when, count) == (-1.0, 0.0)
+
+
+def test_a_name_counts_only_if_the_question_lacks_it():
+    q = analyse("Who did Napoleon defeat at Austerlitz?")
+    assert typed(q, sentence_text("At Austerlitz, Napoleon defeated Kutuzov and the Austrians."))[1] == 1.0
+    assert typed(q, sentence_text("At Austerlitz, the army of Napoleon won the day."))[1] == -1.0
+    assert typed(analyse("Why did it rain?"), sentence_text("Napoleon won.")) == (0.0, 0.0)
+
+
+def test_sentence_features_shares_and_pronoun_context():
+    q = analyse("Which river did the Romans cross at night?")
+    texts = [sentence_text(t) for t in ("The Romans reached the Rhine.", "They crossed the river at night.")]
+    para = texts[0].terms | texts[1].terms
+    f = dict(zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.7, para, 1.0, 0), strict=True))
+    assert f["cos"] == 0.5
+    assert f["cos_context"] == 0.7  # "They ..." borrows its neighbour's similarity
+    assert f["share"] == pytest.approx(3 / 4)  # river, cross, night of romans/river/cross/night
+    assert f["share_context"] == f["share_paragraph"] == 1.0
+    assert f["first_passage"] == 1.0
+    first = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.4, 0.9, para, 1.0, 2), strict=True))
+    assert first["cos_context"] == 0.4  # not a pronoun start: its own similarity
+    assert first["first_passage"] == 0.0
