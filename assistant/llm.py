@@ -164,7 +164,7 @@ class LLMBackend:
                     context = ranked[: max(1, min(len(ranked), len(context)) // 2)]
                     context, whole = choose_context([], context, budget, self.multi_document)
                     verifier = checker(context)
-                    log.warning("LLM context too long; retrying with %d paragraphs", len(context))
+                    log.info("LLM context too long; retrying with %d paragraphs", len(context))
                     continue
                 failure = self._failure(exc)
                 break
@@ -247,7 +247,9 @@ class LLMBackend:
         else:
             failure = classify(exc, self.settings)
         # The kind only: server messages may echo the key and model text may be hostile.
-        log.warning("LLM call failed (%s: %s)", failure.kind, type(exc).__name__)
+        # INFO, not WARNING: the user already gets the notice, and an unconfigured logging
+        # setup would print warnings to stderr a second time.
+        log.info("LLM call failed (%s: %s)", failure.kind, type(exc).__name__)
         return failure
 
     # -- answers that do not come from the model -----------------------------------------
