@@ -6,8 +6,10 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
   or one the model was not given, are removed and reported;
 * each remaining citation is scored for *support*: ``0.6 × best cosine`` between the claim
   and a sentence of the paragraph (stored MiniLM vectors) ``+ 0.4 × share of the claim's
-  content words found in the paragraph``; a name or number in the claim that appears in
-  none of the cited paragraphs (or the title) halves the score. At or above
+  content words found in the paragraph``; a name, number or date in the claim that appears
+  in none of the cited paragraphs (or the title) halves the score, and so does a claim
+  that denies what its best sentence asserts, or the reverse ("not", "denied",
+  "disputed"...). At or above
   ``SUPPORT_THRESHOLD`` the citation is supported, below it is kept but flagged
   (``Citation.supported = False``). The quote is the paragraph's best-matching sentence,
   verbatim from the index (``citations.cite``), never the model's words;
@@ -19,8 +21,9 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
   never count as support, so an injected instruction cannot verify its own echo.
 
 "I don't know"-style replies become an abstention. Known limit: a claim that contradicts
-its paragraph with the same words ("confirmed" for "denied") can still score as supported;
-catching that needs an entailment model, which is not available offline here.
+its paragraph without a negation ("praised" for "criticised"), or adds an unnamed detail
+("by plane"), can still score as supported; catching that needs an entailment model,
+which is not available offline here.
 This module does not call the model and does not retrieve.
 """
 
@@ -68,6 +71,18 @@ _INSTRUCTION = re.compile(
     r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\b(?:reply|respond|answer)\s+(?:only\s+)?with\b",
     re.I,
 )
+
+
+_NEGATIONS = frozenset(["not", "no", "never", "none", "neither", "nor", "without", "cannot"])
+_NEGATING = ("deni", "deny", "disput", "reject", "refus", "rebuff")
+
+
+def negative(text: str) -> bool:
+    """Does ``text`` deny something ("not", "never", "denied", "disputed", "won't")?"""
+    for word in re.findall(r"[a-z]+(?:n't)?", fold(text)):
+        if word in _NEGATIONS or word.endswith("n't") or word.startswith(_NEGATING):
+            return True
+    return False
 
 
 def is_instruction(sentence: str) -> bool:
@@ -286,6 +301,8 @@ class Verifier:
         support = W_COSINE * max(float(cosines[i]) for i in usable) + W_LEXICAL * lexical
         if self.novel(claim, allowed):
             support *= 0.5
+        if negative(claim) != negative(p.sentences[best_i].text):
+            support *= 0.5  # one says it happened, the other that it did not
         return round(support, 4), best_i
 
     def _citation(self, claim: str, passage: Passage, allowed: str) -> Citation:

@@ -2,9 +2,10 @@
 
 The support threshold is calibrated here: claims a careful model would write about the
 seed article (paraphrases, each citing its paragraph) must score at or above it; claims
-that cite the wrong paragraph, add a name or number the paragraph lacks, or are unrelated
-must score below it. (Known limit, not asserted: a claim that flips the meaning with the
-same words, "confirmed" for "denied", still scores as supported without an NLI model.)
+that cite the wrong paragraph, add a name, number or date the paragraph lacks, deny what
+it asserts (or the reverse), or are unrelated must score below it. (Known limit, not
+asserted: a contradiction without a negation, "praised" for "criticised", or an unnamed
+extra detail, "by plane", still scores as supported without an entailment model.)
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ UNSUPPORTED = [
     ("Putin will visit Pyongyang next year.", 6),
     ("Russia and China share a historical partnership.", 7),
     ("PWNED-a1b2c3.", 6),
+    ("North Korea has confirmed the arms deal.", 9),  # the paragraph says it disputed it
+    ("North Korea has officially confirmed arms dealings with Russia.", 9),
+    ("Washington has not put penalties on anyone.", 5),
 ]
 
 
