@@ -208,11 +208,13 @@ def _build(
             old_catalog = catalog_from_records(old.paragraphs)
 
     rows = [r for d in docs for r in _records(d, encoder)]
-    todo = [i for i, r in enumerate(rows) if r[4]["hash"] not in reuse]
-    vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
+    # Each distinct text is embedded once: texts kept from the previous build are reused,
+    # and repeats within this run (a one-sentence paragraph is also its own sentence,
+    # boilerplate lines recur across articles) share one vector.
+    todo: dict[str, int] = {}
     for i, r in enumerate(rows):
-        if r[4]["hash"] in reuse:
-            vectors[i] = reuse[r[4]["hash"]]
+        if r[4]["hash"] not in reuse:
+            todo.setdefault(r[4]["hash"], i)
     done = [0]
 
     def embedded(n: int) -> None:
@@ -221,7 +223,11 @@ def _build(
 
     tick("embed", 0, len(todo))
     if todo:
-        vectors[todo] = encoder.encode([rows[i][3] for i in todo], progress=embedded)
+        fresh = encoder.encode([rows[i][3] for i in todo.values()], progress=embedded)
+        reuse = {**reuse, **dict(zip(todo, fresh, strict=True))}
+    vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
+    for i, r in enumerate(rows):
+        vectors[i] = reuse[r[4]["hash"]]
     summary.embedded, summary.reused = len(todo), len(rows) - len(todo)
 
     build = location.new_build(copy_current=old is not None)
