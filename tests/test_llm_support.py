@@ -11,6 +11,9 @@ extra detail, "by plane", still scores as supported without an entailment model.
 from __future__ import annotations
 
 import dataclasses
+import json
+import random
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +21,11 @@ import prompts
 from assistant.llm import LLMBackend
 from assistant.prompting import article_block, choose_context, escape, trim_history
 from assistant.schema import Passage
-from assistant.support import SUPPORT_THRESHOLD, LeakGuard, Verifier, sanitize, split_answer
+from assistant.support import SUPPORT_THRESHOLD, LeakGuard, PassageStore, Verifier, sanitize, split_answer
+from index.parser import parse_article
 from tests.llm_server import MODEL, ScriptedLLM, reply
+
+XQUAD = Path(__file__).resolve().parent.parent / "evals" / "data" / "xquad-en-dev.json"
 
 SUPPORTED = [
     ("Kim Jong Un is set to meet Russian President Vladimir Putin.", 1),
@@ -79,6 +85,25 @@ def test_threshold_separates_supported_from_unsupported_claims(verifier):
     bad = {claim: support(claim, n) for claim, n in UNSUPPORTED}
     assert min(good.values()) >= SUPPORT_THRESHOLD, sorted(good.items(), key=lambda kv: kv[1])[:3]
     assert max(bad.values()) < SUPPORT_THRESHOLD, sorted(bad.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_on_real_articles_right_paragraphs_support_and_wrong_ones_do_not(encoder):
+    """XQuAD text nobody here wrote: each paragraph's sentences cited to it, then to another one."""
+    data = json.loads(XQUAD.read_text(encoding="utf-8"))["data"]
+    rng = random.Random(7)
+    right, wrong = [], []
+    for article in data[:6]:
+        text = article["title"] + "\n\n" + "\n\n".join(p["context"] for p in article["paragraphs"])
+        doc = parse_article(text, "xquad")
+        given = [Passage(p, 0.0, doc.title) for p in doc.paragraphs]
+        checker = Verifier(PassageStore(given, encoder), encoder, given, False, LeakGuard("", [], ""))
+        for i, passage in enumerate(given):
+            claim = rng.choice(passage.paragraph.sentences).text
+            other = rng.choice([p for j, p in enumerate(given) if j != i])
+            right.append(checker.score(claim, passage, passage.text)[0] >= SUPPORT_THRESHOLD)
+            wrong.append(checker.score(claim, other, other.text)[0] < SUPPORT_THRESHOLD)
+    assert len(right) >= 25
+    assert sum(right) / len(right) >= 0.95 and sum(wrong) / len(wrong) >= 0.95
 
 
 def test_quote_is_the_best_supporting_sentence_verbatim(verifier):
