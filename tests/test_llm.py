@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -199,6 +200,30 @@ def test_answer_seam_uses_only_the_given_passages(seed_bot, server, encoder):
     assert given_paragraphs(server.chats[0]) == sorted(p.number for p in passages)
     assert {c.paragraph for c in ans.citations} <= {p.number for p in passages}
     assert ans.citations and all(c.supported for c in ans.citations if c.paragraph == 3)
+
+
+ANSWERS = {
+    "Where will Kim and Putin meet?": ("They are expected to meet in Vladivostok, a port city [¶3].", 3),
+    "Who is Russia's Defence Minister?": ("Russia's Defence Minister is Sergei Shoigu [¶4].", 4),
+    "When did Kim Jong Il die?": ("Kim Jong Il died in 2011, months after visiting Russia [¶8].", 8),
+    "What did Shoigu propose in Pyongyang?": ("Shoigu proposed a trilateral naval drill with China [¶6].", 6),
+}
+
+
+def test_concurrent_questions_get_their_own_answers(seed_bot, server):
+    def by_question(body: dict):
+        question = re.search(r"Question: (.+)", user_message(body)).group(1)
+        return reply(ANSWERS[question.replace("&#x27;", "'")][0], delay=0.05)
+
+    bot = make_bot(seed_bot, server)
+    questions = list(ANSWERS) * 3
+    server.add(*[by_question] * len(questions))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(bot.ask, questions))
+    for question, ans in zip(questions, answers, strict=True):
+        assert ans.backend.startswith("llm:") and ans.question == question
+        assert [c.paragraph for c in ans.citations] == [ANSWERS[question][1]]
+    assert len(server.chats) == len(questions)
 
 
 # -- follow-ups and history ----------------------------------------------------------------
