@@ -7,6 +7,7 @@ streaming, and the offline fallback with a notice for every failure, within a ti
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -16,6 +17,7 @@ import pytest
 
 from assistant import Answer, Assistant, BackendError, ConfigurationError
 from assistant.citations import ABSTAIN_TEXT, verify
+from assistant.cli import main as cli_main
 from assistant.llm import LLMBackend
 from tests.conftest import SEED
 from tests.llm_server import MODEL, ScriptedLLM, Step, error, reply
@@ -520,3 +522,22 @@ def test_environment_selects_and_configures_the_llm_backend(monkeypatch, seed_in
     ans = bot.ask("Where will Kim and Putin meet?")
     assert ans.backend == f"llm:{MODEL}" and server.chats[0]["max_tokens"] == 200
     assert server.requests[0]["headers"]["authorization"] == "Bearer no-key-needed"
+
+
+def test_cli_ask_with_the_llm_backend(monkeypatch, seed_index, server, capsys):
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.setenv("FOOTNOTE_LLM_MODEL", MODEL)
+    server.add(reply(GOOD + " The summit will be held in Beijing next spring [¶3]."))
+    code = cli_main(
+        ["ask", "Where will Kim and Putin meet?", "--backend", "llm", "--index-dir", str(seed_index)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "Vladivostok" in out
+    assert "¶3: “The chosen destination" in out and "[unsupported]" in out
+    server.add(reply(GOOD))
+    code = cli_main(["ask", "Where will Kim and Putin meet?", "--json", "--index-dir", str(seed_index)])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["backend"] == f"llm:{MODEL}"
+    assert [c["paragraph"] for c in data["citations"]] == [3, 2] and all(
+        c["supported"] for c in data["citations"]
+    )
