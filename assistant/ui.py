@@ -88,7 +88,9 @@ def build_app(
     act = Actions(library, has_examples=bool(examples))
 
     with gr.Blocks(title="footnote", analytics_enabled=False) as app:
-        turns = gr.State([])
+        turns = gr.State([])  # this session's conversation (never shared)
+        asked = gr.State("")  # the question being answered
+        busy = gr.State(False)  # an answer is being written for this session
         gr.Markdown(
             "## footnote\nAsk about the article. Every claim in an answer cites the paragraph "
             "(¶) it came from; click a chip to see the quoted words."
@@ -147,25 +149,24 @@ def build_app(
                     added = gr.HTML("", elem_id="fn-added", js_on_load=None)
                     added_info = gr.JSON(visible=False)
 
-        chat_outputs = [chatbot, question, status, pane, turns]
-        chat_inputs = [question, turns, chooser]
-        common = {"concurrency_id": "answer", "api_visibility": "private"}
-        question.submit(act.respond, chat_inputs, chat_outputs, **common)
-        send.click(act.respond, chat_inputs, chat_outputs, **common)
+        # A question is taken at once (unqueued: the box clears, the session is marked busy),
+        # answered in the queue, then the session is freed whatever happened (even "queue full").
+        instant = {"queue": False, "api_visibility": "private"}
+        queued = {"concurrency_id": "answer", "api_visibility": "private"}
+        taken = [asked, question, busy]
+
+        def answer_after(event):
+            event.success(
+                act.respond, [asked, turns, chooser], [chatbot, status, pane, turns], **queued
+            ).then(lambda: False, None, busy, **instant)
+
+        answer_after(question.submit(act.take, [question, busy], taken, **instant))
+        answer_after(send.click(act.take, [question, busy], taken, **instant))
         for btn, q in zip(example_buttons, examples, strict=True):
-            btn.click(lambda q=q: q, None, question, queue=False, api_visibility="private").then(
-                act.respond, chat_inputs, chat_outputs, **common
-            )
-        clear_btn.click(
-            act.clear,
-            [chooser],
-            [chatbot, turns, pane, status, question],
-            queue=False,
-            api_visibility="private",
-        )
-        chatbot.clear(
-            act.clear, [chooser], [chatbot, turns, pane, status, question], api_visibility="private"
-        )
+            answer_after(btn.click(lambda busy, q=q: act.take(q, busy), [busy], taken, **instant))
+        clear_outputs = [chatbot, turns, pane, status, question, busy]
+        clear_btn.click(act.clear, [chooser], clear_outputs, **instant)
+        chatbot.clear(act.clear, [chooser], clear_outputs, **instant)
         select_outputs = [chatbot, turns, pane, status, example_row]
         chooser.input(act.select, [chooser], select_outputs, api_visibility="private")
         index_opts = {"concurrency_limit": 1, "concurrency_id": "index"}

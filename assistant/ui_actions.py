@@ -99,40 +99,49 @@ class Actions:
         self.has_examples = has_examples
 
     # -- chat -------------------------------------------------------------------------
-    def respond(self, question: str, turns: list[Turn] | None, key: str | None) -> Iterator[tuple]:
-        """Stream an answer. Yields (chat, question box, status, article pane, turns)."""
+    def take(self, question: str, busy: bool) -> tuple:
+        """Accept a question (instant, unqueued): (asked, question box, busy).
+
+        Refuses a new question while this session's previous answer is still being
+        written, leaving the text in the box, so answers never race or overwrite each other.
+        """
+        if busy:
+            raise gr.Error("Still answering your previous question; send this one when it is done.")
         try:
             q = clean_question(question)
         except FootnoteError as exc:
             raise gr.Error(str(exc)) from None
-        bot = self.library.get(key)
+        return q, "", True
+
+    def respond(self, question: str, turns: list[Turn] | None, key: str | None) -> Iterator[tuple]:
+        """Stream an answer to a taken question. Yields (chat, status, article pane, turns)."""
         turns = list(turns or [])
-        pending: Turn = {"q": q, "a": None, "html": pending_html("")}
-        answering = status_html(bot.backend_label).replace("Ready", "Answering…")
-        yield _messages([*turns, pending]), "", answering, gr.skip(), gr.skip()
-        started = time.monotonic()
-        text = ""
+        pending: Turn = {"q": question, "a": None, "html": pending_html("")}
         answer: Answer | None = None
+        error = INTERNAL_ERROR
         try:
-            for piece in bot.stream(q, _history(turns)):
+            bot = self.library.get(key)
+            started = time.monotonic()
+            answering = status_html(bot.backend_label).replace("Ready", "Answering…")
+            yield _messages([*turns, pending]), answering, gr.skip(), gr.skip()
+            text = ""
+            for piece in bot.stream(question, _history(turns)):
                 if isinstance(piece, Answer):
                     answer = piece
                     break
                 text += piece
                 pending["html"] = pending_html(text)
-                yield _messages([*turns, pending]), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield _messages([*turns, pending]), gr.skip(), gr.skip(), gr.skip()
         except Exception as exc:
             answer = None
             error = user_error(exc).message
-        else:
-            error = INTERNAL_ERROR if answer is None else ""
         if answer is None:  # the failed turn is shown but not kept in the conversation
             pending["html"] = message_html("error", error)
-            yield _messages([*turns, pending]), gr.skip(), message_html("error", error), gr.skip(), turns
+            yield _messages([*turns, pending]), message_html("error", error), gr.skip(), turns
             return
-        turns.append({"q": q, "a": answer.text, "html": answer_html(answer, _starts(bot, answer))})
+        turns.append({"q": question, "a": answer.text, "html": answer_html(answer, _starts(bot, answer))})
         status = status_html(bot.backend_label, answer, time.monotonic() - started)
-        yield _messages(turns), gr.skip(), status, pane_html(bot, answer), turns
+        yield _messages(turns), status, pane_html(bot, answer), turns
 
     def select(self, key: str | None) -> tuple:
         """Switch article: fresh chat. Yields (chat, turns, pane, status, examples row)."""
@@ -142,9 +151,9 @@ class Actions:
         return [], [], pane_html(bot), status_html(bot.backend_label), gr.update(visible=show)
 
     def clear(self, key: str | None) -> tuple:
-        """Clear the chat. Returns (chat, turns, pane, status, question box)."""
+        """Clear the chat. Returns (chat, turns, pane, status, question box, busy)."""
         bot = self.library.get(key)
-        return [], [], pane_html(bot), status_html(bot.backend_label), ""
+        return [], [], pane_html(bot), status_html(bot.backend_label), "", False
 
     def refresh(self, key: str | None) -> Any:
         """The article choices as they are now (other sessions may have added some)."""

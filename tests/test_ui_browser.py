@@ -140,6 +140,14 @@ def test_answer_streams_and_a_chip_highlights_its_quote(page, seed_ui):
     assert targets[-1]["id"] in cited
     assert "offline extractive" in page.locator("#fn-status").inner_text()
     save_shot(page, "ui-shoigu.png")
+    # A follow-up leans on the conversation: "he" is Shoigu, who went to Pyongyang.
+    box = page.locator("#fn-question textarea")
+    box.fill("Where did he go?")
+    box.press("Enter")
+    page.locator("#fn-chat .fn-answer").nth(1).wait_for(timeout=30_000)
+    page.wait_for_function("!document.querySelector('#fn-chat .fn-streaming')", timeout=30_000)
+    follow = [t for t in chip_targets(page) if t["text"] and "Pyongyang" in t["text"]]
+    assert follow, page.locator("#fn-chat .fn-answer").last.inner_text()
     assert page.footnote_remote == [] and page.footnote_errors == []
 
 
