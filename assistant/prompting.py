@@ -55,6 +55,8 @@ def choose_context(
         if used + size <= budget_chars:
             chosen.append(p)
             used += size
+    if not chosen and retrieved:  # even the best paragraph is too long: try it anyway
+        chosen = [retrieved[0]]
     return _reading_order(chosen), False
 
 

@@ -212,6 +212,7 @@ def test_whole_article_when_it_fits_else_the_retrieved(seed_bot):
     assert whole and [p.number for p in chosen] == list(range(1, 10))
     chosen, whole = choose_context(everything, retrieved, 900, False)
     assert not whole and 0 < len(chosen) < 3 and chosen[0].number in {p.number for p in retrieved}
+    assert choose_context(everything, retrieved, 10, False) == ([retrieved[0]], False)
 
 
 def test_history_trimming_keeps_the_latest_turns_within_budget():
