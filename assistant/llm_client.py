@@ -158,21 +158,27 @@ def make_llm(settings: LLMSettings, client=None):
     from llama_index.llms.openai_like import OpenAILike
 
     client = client or make_client(settings)
-    return OpenAILike(
-        model=settings.model,
-        api_base=settings.base_url,
-        api_key="see-openai-client",  # the real key lives only in ``client``
-        is_chat_model=True,
-        is_function_calling_model=False,
-        context_window=settings.context_window,
-        max_tokens=settings.max_tokens,
-        temperature=settings.temperature,
-        timeout=settings.timeout,
-        # The openai client retries (with backoff, honouring Retry-After); LlamaIndex's own
-        # tenacity loop would multiply the attempts, so it is switched off here.
-        max_retries=0,
-        openai_client=client,
-    )
+    try:
+        return OpenAILike(
+            model=settings.model,
+            api_base=settings.base_url,
+            api_key="see-openai-client",  # the real key lives only in ``client``
+            is_chat_model=True,
+            is_function_calling_model=False,
+            context_window=settings.context_window,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+            timeout=settings.timeout,
+            # The openai client retries (with backoff, honouring Retry-After); LlamaIndex's
+            # own tenacity loop would multiply the attempts, so it is switched off here.
+            max_retries=0,
+            openai_client=client,
+        )
+    except ValueError as exc:  # e.g. a model only OpenAI's Responses API serves
+        raise ConfigurationError(
+            f"Model {settings.model!r} cannot be used through the chat completions API; "
+            "set FOOTNOTE_LLM_MODEL to a chat model."
+        ) from exc
 
 
 @dataclass(frozen=True)

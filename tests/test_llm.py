@@ -489,6 +489,11 @@ def test_prompts_dir_comes_from_the_environment(monkeypatch, tmp_path):
     )
 
 
+def test_a_responses_only_model_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="FOOTNOTE_LLM_MODEL"):
+        LLMBackend.from_env(api_key="sk-x", model="gpt-5.2-pro")
+
+
 def test_nothing_configured_is_a_configuration_error():
     with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
         LLMBackend.from_env()
