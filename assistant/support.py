@@ -14,7 +14,9 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
   (``Citation.supported = False``). The quote is the paragraph's best-matching sentence,
   verbatim from the index (``citations.cite``), never the model's words;
 * a sentence with no citation that states something (two or more content words) is cited
-  to the given paragraph that supports it best, or removed and reported if none does;
+  to the given paragraph that supports it best, or removed and reported if none does; a
+  sentence whose citations all fail gets the paragraph that does support it added (the
+  failed one stays, flagged);
 * sentences that repeat the system prompt (a canary, six words in a row) or a secret
   are removed; Markdown images, links and HTML tags are stripped from the model's text;
 * sentences of the article that address the assistant ("ignore previous instructions…")
@@ -30,7 +32,7 @@ This module does not call the model and does not retrieve.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -348,20 +350,37 @@ class Verifier:
             for c in citations:
                 if not c.supported:
                     problems.append(f"{self._label(c.document, c.paragraph)}: does not support “{claim}”")
+            if not any(c.supported for c in citations):
+                # Often the model cited a neighbour of the right paragraph: add the one that
+                # supports the claim, keeping the flagged citation visible.
+                better = self._best(claim, exclude=set(keys))
+                if better is not None:
+                    label = marker(better.document, better.paragraph, self.multi_document)
+                    problems.append(
+                        f"{self._label(better.document, better.paragraph)} supports it: citation added"
+                    )
+                    return Checked(with_marker(text, label), [*citations, better], problems)
             return Checked(text, citations, problems)
         if len(set(terms(claim))) < 2 and not re.search(r"\d", claim):
             return Checked(text, [], problems)  # "Yes." / "In short:" state nothing to check
-        best: Citation | None = None
-        for passage in self.given.values():
-            c = self._citation(claim, passage, passage.text)
-            if best is None or (c.support or 0) > (best.support or 0):
-                best = c
-        if best is not None and best.supported:
+        best = self._best(claim)
+        if best is not None:
             label = marker(best.document, best.paragraph, self.multi_document)
             return Checked(with_marker(text, label), [best], problems)
         return Checked(
             None, [], [*problems, "removed a sentence that cites nothing and no paragraph supports"]
         )
+
+    def _best(self, claim: str, exclude: Collection[tuple[str, int]] = ()) -> Citation | None:
+        """The supported citation of the given paragraph that supports ``claim`` best, if any."""
+        best: Citation | None = None
+        for key, passage in self.given.items():
+            if key in exclude:
+                continue
+            c = self._citation(claim, passage, passage.text)
+            if best is None or (c.support or 0) > (best.support or 0):
+                best = c
+        return best if best is not None and best.supported else None
 
     def verify(self, text: str) -> Verified:
         """The whole answer checked: kept sentences, their citations, what was removed."""

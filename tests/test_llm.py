@@ -151,6 +151,16 @@ def test_unsupported_claim_is_flagged_with_a_verbatim_quote(seed_bot, server):
     assert_verbatim(bot, ans)
 
 
+def test_a_miscited_claim_gets_the_supporting_paragraph_added(seed_bot, server):
+    bot = make_bot(seed_bot, server)
+    server.add(reply("Shoigu visited Pyongyang and proposed a trilateral naval drill involving China [¶4]."))
+    ans = bot.ask("What did Shoigu propose in Pyongyang?")
+    assert ans.backend.startswith("llm:") and ans.text.endswith("[¶4] [¶6].")
+    assert [(c.paragraph, c.supported) for c in ans.citations] == [(4, False), (6, True)]
+    assert "¶6 supports it: citation added" in ans.removed_citations
+    assert_verbatim(bot, ans)
+
+
 def test_answer_without_markers_is_cited_by_the_checker(seed_bot, server):
     bot = make_bot(seed_bot, server)
     server.add(reply("They are expected to meet in Vladivostok, a port city near North Korea."))
