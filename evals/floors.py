@@ -2,7 +2,8 @@
 
 A floor sits about one question below what was measured (measured minus one over the
 number of cases, rounded down to two decimals), so the same run passes and a run that
-loses a question or two fails; quote validity is always floored at 1.0. Ceilings for lower-is-better rates sit one question above.
+loses a question or two fails; quote validity is always floored at 1.0 (unless the suite
+only has questions to abstain on, where there may be no quote to check). Ceilings for lower-is-better rates sit one question above.
 Used by ``footnote eval --suggest-floors``; a human decides what goes into the suite
 file (floors are raised when quality improves, never lowered to make a run pass). This
 module does not edit suite files.
@@ -38,8 +39,8 @@ def suggest(suite: SuiteResult) -> tuple[dict[str, float], dict[str, float]]:
         value = suite.metrics.get(name)
         if value is not None:
             floors[name] = max(0.0, math.floor((value - step) * 100) / 100)
-    if suite.metrics.get("quote_validity") is not None or suite.cases:
-        floors["quote_validity"] = 1.0
+    if suite.metrics.get("quote_validity") is not None or suite.metrics.get("answerable"):
+        floors["quote_validity"] = 1.0  # every quote verbatim, always
     ceilings: dict[str, float] = {}
     for name in CEILINGED:
         value = suite.metrics.get(name)

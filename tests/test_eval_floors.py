@@ -29,7 +29,9 @@ def test_suite_meets_its_floors(eval_run, name):
     suite = eval_run.suite(name)
     assert suite.floors, f"{name} records no floors"
     assert suite.floors_apply
-    assert suite.floors.get("quote_validity") == 1.0, "every quote must be verbatim: its floor is 1.0"
+    if suite.metrics["answerable"]:
+        assert suite.floors.get("quote_validity") == 1.0, "every quote must be verbatim: its floor is 1.0"
+    assert suite.metrics["quote_validity"] in (None, 1.0), "a quote was not verbatim in its paragraph"
     assert suite.metrics["errors"] == 0
     details = "\n".join(
         f"  {c.id}: {c.question} -> {c.answer[:120]!r} ({c.why})" for c in suite.failed_cases[:15]
