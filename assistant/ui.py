@@ -151,7 +151,7 @@ def build_app(
 
         # A question is taken at once (unqueued: the box clears, the session is marked busy),
         # answered in the queue, then the session is freed whatever happened (even "queue full").
-        instant = {"queue": False, "api_visibility": "private"}
+        instant = {"queue": False, "api_visibility": "private", "show_progress": "hidden"}
         queued = {"concurrency_id": "answer", "api_visibility": "private"}
         taken = [asked, question, busy]
 
@@ -160,10 +160,13 @@ def build_app(
                 act.respond, [asked, turns, chooser], [chatbot, status, pane, turns], **queued
             ).then(lambda: False, None, busy, **instant)
 
-        answer_after(question.submit(act.take, [question, busy], taken, **instant))
-        answer_after(send.click(act.take, [question, busy], taken, **instant))
+        # Queued (its own concurrency group, so it never waits for answers) so that a refusal
+        # shows as a toast; unqueued errors are not shown to the user.
+        taking = {"api_visibility": "private", "show_progress": "hidden", "concurrency_limit": None}
+        answer_after(question.submit(act.take, [question, busy], taken, **taking))
+        answer_after(send.click(act.take, [question, busy], taken, **taking))
         for btn, q in zip(example_buttons, examples, strict=True):
-            answer_after(btn.click(lambda busy, q=q: act.take(q, busy), [busy], taken, **instant))
+            answer_after(btn.click(lambda busy, q=q: act.take(q, busy), [busy], taken, **taking))
         clear_outputs = [chatbot, turns, pane, status, question, busy]
         clear_btn.click(act.clear, [chooser], clear_outputs, **instant)
         chatbot.clear(act.clear, [chooser], clear_outputs, **instant)

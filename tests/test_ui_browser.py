@@ -144,8 +144,7 @@ def test_answer_streams_and_a_chip_highlights_its_quote(page, seed_ui):
     box = page.locator("#fn-question textarea")
     box.fill("Where did he go?")
     box.press("Enter")
-    page.locator("#fn-chat .fn-answer").nth(1).wait_for(timeout=30_000)
-    page.wait_for_function("!document.querySelector('#fn-chat .fn-streaming')", timeout=30_000)
+    page.locator("#fn-chat .fn-answer:not(.fn-streaming)").nth(1).wait_for(timeout=30_000)
     follow = [t for t in chip_targets(page) if t["text"] and "Pyongyang" in t["text"]]
     assert follow, page.locator("#fn-chat .fn-answer").last.inner_text()
     assert page.footnote_remote == [] and page.footnote_errors == []
@@ -257,3 +256,30 @@ def test_uploading_an_article_indexes_it_and_makes_it_selectable(page, seed_ui, 
     page.locator("#fn-chat .fn-answer a.fn-chip").first.wait_for(timeout=30_000)
     assert "twenty thousand visitors" in page.locator("#fn-chat .fn-answer").last.inner_text()
     assert page.footnote_remote == [] and page.footnote_errors == []
+
+
+def test_a_question_sent_while_answering_is_kept_not_lost(page, seed_index, encoder, tmp_path):
+    bot = Assistant.open([SEED], seed_index, backend=EchoBackend(delay=1.5), encoder=encoder)
+    app = build_app(bot, factory=index_factory(tmp_path, encoder, [SEED]), uploads_dir=tmp_path / "up")
+    url = serve(app)
+    try:
+        page.goto(url)
+        box = page.locator("#fn-question textarea")
+        box.fill("First question about Kim?")
+        box.press("Enter")
+        page.locator("#fn-chat .fn-streaming").wait_for(timeout=10_000)
+        box.fill("Second question about Putin?")
+        box.press("Enter")
+        page.get_by_text("Still answering your previous question").first.wait_for(timeout=10_000)
+        assert box.input_value() == "Second question about Putin?"  # kept for the user to send again
+        page.locator("#fn-chat .fn-answer a.fn-chip").first.wait_for(timeout=20_000)
+        page.wait_for_function("!document.querySelector('#fn-chat .fn-streaming')", timeout=10_000)
+        page.wait_for_timeout(300)  # the session is freed right after the answer
+        box.press("Enter")
+        done = page.locator("#fn-chat .fn-answer:not(.fn-streaming)")
+        done.nth(1).wait_for(timeout=20_000)
+        answers = done.all_inner_texts()
+        assert "You asked: First question about Kim?" in answers[0]
+        assert "You asked: Second question about Putin?" in answers[1]
+    finally:
+        app.close()
