@@ -21,6 +21,7 @@ from index.reader import find_sources
 from index.store import IndexStore, Progress, build_index, is_current, open_index
 
 from .citations import verify
+from .condense import fallback, is_follow_up, retrieval_query
 from .config import SEEDS_DIR, default_index_dir
 from .extractive import ExtractiveBackend, ExtractiveSettings
 from .question import clean_question
@@ -103,13 +104,23 @@ class Assistant:
         ask_history = getattr(self.backend, "ask", None)
         if ask_history is not None:  # backends that rewrite follow-ups themselves (LLM)
             return self._checked(ask_history(question, list(history or []), self.retriever))
-        answer = self.backend.answer(question, self.retriever.retrieve(question))
-        if answer.abstained and history:
-            # A follow-up such as "And when?" leans on the previous question.
-            standalone = f"{history[-1][0]} {question}"
-            retry = self.backend.answer(question, self.retriever.retrieve(standalone))
-            if not retry.abstained:
-                answer = dataclasses.replace(retry, standalone_question=standalone)
+        if history and is_follow_up(question):
+            # "And who reported that?" leans on the previous turn: retrieve with it, score
+            # sentences against the follow-up (or, failing that, both questions).
+            passages = self.retriever.retrieve(retrieval_query(question, history))
+            answer = self.backend.answer(question, passages)
+            if answer.abstained:
+                answer = self.backend.answer(fallback(question, history), passages)
+            answer = dataclasses.replace(
+                answer, question=question, standalone_question=fallback(question, history)
+            )
+        else:
+            answer = self.backend.answer(question, self.retriever.retrieve(question))
+            if answer.abstained and history:
+                standalone = fallback(question, history)
+                retry = self.backend.answer(question, self.retriever.retrieve(standalone))
+                if not retry.abstained:
+                    answer = dataclasses.replace(retry, standalone_question=standalone)
         return self._checked(answer)
 
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:

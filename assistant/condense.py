@@ -4,7 +4,8 @@ The LLM backend asks the model (prompt ``condense``) to rewrite "And what does R
 in return?" into a question that makes sense on its own, before retrieval. ``accept``
 decides whether the model's rewrite can be used (one line, a sensible length, not an
 answer, no leaked instructions); ``fallback`` joins the previous question and the follow-up
-when it cannot. This module does not call the model.
+when it cannot; ``is_follow_up`` tells the offline backend when to do the same. This module
+does not call the model.
 """
 
 from __future__ import annotations
@@ -31,6 +32,38 @@ def accept(rewrite: str, question: str) -> str | None:
         return clean_question(text)
     except QuestionError:
         return None
+
+
+_FOLLOW_UP = re.compile(
+    r"^\W*(and|but|so|also|then|what about|how about)\b|"
+    r"\b(it|its|that|this|they|them|their|he|him|his|she|her|there|those|these|the same)\b",
+    re.I,
+)
+
+
+_MARKERS = re.compile(r"\s*\[[^\]]*¶\s?\d+\]")
+
+
+def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """For the offline backend: the previous turn (question and answer) and the follow-up.
+
+    The previous answer names what "that" refers to, so retrieval lands on the paragraphs
+    the conversation is about; citation markers are removed from it.
+    """
+    if not history:
+        return question
+    previous_q, previous_a = history[-1]
+    combined = f"{previous_q} {_MARKERS.sub('', previous_a)} {question}"
+    return combined[-MAX_QUESTION_CHARS:]
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a short question leans on an earlier one ("And who reported that?").
+
+    A plain heuristic for the offline backend, which has no model to rewrite with:
+    a conjunction at the start, or a pronoun, in a question of at most twelve words.
+    """
+    return len(question.split()) <= 12 and bool(_FOLLOW_UP.search(question))
 
 
 def fallback(question: str, history: Sequence[tuple[str, str]]) -> str:

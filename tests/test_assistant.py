@@ -103,3 +103,20 @@ def test_bad_sources_raise_source_errors(tmp_path, encoder):
     headings_only.write_text("# Title\n\n## Section\n")
     with pytest.raises(SourceError, match="no body paragraphs"):
         Assistant.open([headings_only], encoder=encoder)
+
+
+def test_follow_up_uses_the_previous_turn(seed_bot):
+    first = seed_bot.ask("What is North Korea offering Russia?")
+    follow = seed_bot.ask("And who reported that?", [(first.question, first.text)])
+    assert not follow.abstained
+    assert "Reuters" in follow.text
+    assert follow.citations[0].paragraph in {c.paragraph for c in first.citations}
+    assert follow.standalone_question and "North Korea" in follow.standalone_question
+
+
+def test_follow_up_detection():
+    from assistant.condense import is_follow_up
+
+    assert is_follow_up("And who reported that?")
+    assert is_follow_up("Could it be moved?")
+    assert not is_follow_up("Who is Russia's Defence Minister?")
