@@ -85,7 +85,8 @@ def test_index_is_reused_and_rebuilt_when_the_source_changes(tmp_path, encoder):
     changed = Assistant.open([src], encoder=encoder)
     assert changed.store.build_dir != first
     assert len(changed.store.paragraphs) == 10
-    assert not first.exists()  # the stale build was cleaned up
+    # Old builds are cleaned up, keeping at most the one before (readers may hold it open).
+    assert len(list(changed.store.build_dir.parent.iterdir())) <= 2
 
 
 def test_manifest_records_model_and_hashes(seed_index):
