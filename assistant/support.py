@@ -118,7 +118,11 @@ def split_answer(text: str) -> list[str]:
 
 
 def sanitize(text: str) -> str:
-    """The model's text without Markdown images, link targets and HTML tags."""
+    """The model's text without Markdown images, link targets and HTML tags.
+
+    By hand: answers are plain text, so markup is removed outright rather than cleaned into
+    safe HTML (an HTML sanitiser would keep it); the UI and CLI still escape what is left.
+    """
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _SCRIPT.sub("", text)
