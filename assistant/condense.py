@@ -6,6 +6,10 @@ decides whether the model's rewrite can be used (one line, a sensible length, no
 answer, no leaked instructions); ``fallback`` joins the previous question and the follow-up
 when it cannot; ``is_follow_up`` tells the offline backend when to do the same. This module
 does not call the model.
+
+LlamaIndex's ``CondenseQuestionChatEngine`` rewrites and queries in one step; the LLM
+backend needs the standalone question on its own (to retrieve, gate and check with it, and
+to fall back without the model), so only the rewrite is asked for, with our prompt file.
 """
 
 from __future__ import annotations

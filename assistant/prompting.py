@@ -20,7 +20,9 @@ import prompts
 from .citations import ABSTAIN_TEXT, marker
 from .schema import Passage
 
-CHARS_PER_TOKEN = 3.0  # conservative for English news text (real tokenisers give ~4)
+# The server's tokeniser is unknown (any local model), so the budget is estimated from
+# characters, conservatively for English news text (real tokenisers give about 4).
+CHARS_PER_TOKEN = 3.0
 PROMPT_OVERHEAD_TOKENS = 700  # system prompt, instructions and question
 
 
