@@ -177,3 +177,26 @@ def test_too_large_uploads_are_refused_by_the_server(ui, client):
 def test_an_unknown_article_key_is_a_clear_error(client):
     with pytest.raises(Exception, match="Unknown article"):
         client.predict("Where will Kim meet Putin?", "no-such-key", None, api_name="/ask")
+
+
+class BrokenBackend:
+    name = "broken"
+
+    def answer(self, question, passages):
+        raise RuntimeError("internal detail /srv/secret/key.txt")
+
+
+def test_unexpected_failures_reach_users_without_internals(seed_index, encoder, tmp_path, caplog):
+    from assistant import Assistant
+
+    bot = Assistant.open([SEED], seed_index, backend=BrokenBackend(), encoder=encoder)
+    app = build_app(bot, factory=index_factory(tmp_path, encoder, [SEED]), uploads_dir=tmp_path / "up")
+    url = serve(app)
+    try:
+        with pytest.raises(Exception) as err:
+            Client(url, verbose=False).predict("Where will Kim meet Putin?", "", None, api_name="/ask")
+    finally:
+        app.close()
+    assert "Something went wrong" in str(err.value)
+    assert "secret" not in str(err.value) and "RuntimeError" not in str(err.value)
+    assert "internal detail" in caplog.text  # the details are in the server log
