@@ -294,6 +294,16 @@ def test_stream_yields_checked_sentences_then_the_answer(seed_bot, server):
     assert_verbatim(bot, final)
 
 
+def test_a_reader_leaving_mid_stream_closes_it_cleanly(seed_bot, server):
+    bot = make_bot(seed_bot, server)
+    server.add(reply(GOOD, chunk_chars=5), reply(GOOD))
+    pieces = bot.stream("Where will Kim and Putin meet?")
+    assert isinstance(next(pieces), str)
+    pieces.close()  # the UI stopped reading (the user left)
+    ans = bot.ask("Where will Kim and Putin meet?")  # the backend is still fine
+    assert ans.backend.startswith("llm:") and len(server.chats) == 2
+
+
 def test_stream_cut_mid_answer_keeps_the_checked_part(seed_bot, server):
     bot = make_bot(seed_bot, server)
     cut = GOOD.index("North Korea would") + 25
