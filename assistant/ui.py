@@ -87,7 +87,8 @@ def build_app(
 
     act = Actions(library, has_examples=bool(examples))
 
-    with gr.Blocks(title="footnote", analytics_enabled=False) as app:
+    # delete_cache: Gradio's copies of uploaded files are removed after a day (checked hourly).
+    with gr.Blocks(title="footnote", analytics_enabled=False, delete_cache=(3600, 86400)) as app:
         turns = gr.State([])  # this session's conversation (never shared)
         asked = gr.State("")  # the question being answered
         busy = gr.State(False)  # an answer is being written for this session
