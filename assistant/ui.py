@@ -71,8 +71,10 @@ def build_app(
 
     ``assistant`` is the start-up article's ``Assistant`` or a factory
     ``(sources, progress) -> Assistant`` (called with no sources for the default
-    article). ``examples`` default to questions about the seed article when it is open. Added articles are opened with ``factory`` (default: ``Assistant.open``
-    with the same backend and encoder as ``assistant``).
+    article). Added articles are opened with ``factory`` (default: ``Assistant.open``
+    with the same backend and encoder as ``assistant``) and kept in ``uploads_dir``
+    (default ``FOOTNOTE_HOME/uploads``). ``examples`` default to questions about the
+    seed article when it is the one open.
     """
     if assistant is None or not isinstance(assistant, Assistant):
         factory = factory or assistant or default_factory()
