@@ -21,13 +21,13 @@ import math
 from dataclasses import dataclass
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
-from .features import FEATURES, analyse, sentence_features, sentence_text
+from .features import FEATURES, analyse, local_idf, sentence_features, sentence_text
 from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
-SENTENCE_WEIGHTS = (1.608, 1.621, 3.880, 0.935, -1.742, 1.184, 0.727, 0.337, -0.168, 2.496)
-SENTENCE_BIAS = -4.423
+SENTENCE_WEIGHTS = (1.409, 1.760, 0.330, 0.576, -2.250, 0.769, 4.667, 0.768, 0.342, -0.137, 2.276)
+SENTENCE_BIAS = -4.399
 # Order: ANSWERABLE_FEATURES.
 ANSWERABLE_FEATURES = (
     "best",
@@ -38,8 +38,8 @@ ANSWERABLE_FEATURES = (
     "value_type",
     "name_type",
 )
-ANSWERABLE_WEIGHTS = (-0.209, 3.890, 2.971, 4.228, 2.833, -0.058, 0.193)
-ANSWERABLE_BIAS = -5.627
+ANSWERABLE_WEIGHTS = (2.003, 3.184, 1.804, 4.151, 3.112, -0.340, 0.040)
+ANSWERABLE_BIAS = -5.686
 
 
 @dataclass(frozen=True)
@@ -80,21 +80,24 @@ class ExtractiveBackend:
     def score_sentences(self, question: str, passages: list[Passage]) -> list[_Scored]:
         """Every sentence of the first ``passages_used`` passages, most likely answer first."""
         q = analyse(question)
+        used = passages[: self.settings.passages_used]
+        texts = [[sentence_text(s.text) for s in p.paragraph.sentences] for p in used]
+        idf = local_idf(q, [t for para in texts for t in para])
         scored = []
-        for rank, passage in enumerate(passages[: self.settings.passages_used]):
+        for rank, (passage, para) in enumerate(zip(used, texts, strict=True)):
             para_terms = frozenset(terms(f"{passage.section or ''} {passage.text}"))
-            texts = [sentence_text(s.text) for s in passage.paragraph.sentences]
-            cos = list(passage.sentence_scores) + [0.0] * (len(texts) - len(passage.sentence_scores))
-            for i in range(len(texts)):
+            cos = list(passage.sentence_scores) + [0.0] * (len(para) - len(passage.sentence_scores))
+            for i in range(len(para)):
                 f = sentence_features(
                     q,
-                    texts,
+                    para,
                     i,
                     cos[i],
                     cos[i - 1] if i > 0 else cos[i],
                     para_terms,
                     passage.score,
                     rank,
+                    idf,
                 )
                 scored.append(_Scored(_linear(SENTENCE_WEIGHTS, SENTENCE_BIAS, f), passage, i, f))
         scored.sort(key=lambda x: -x.score)

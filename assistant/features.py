@@ -13,6 +13,7 @@ capitalised words); nothing is keyed to any data set. This module does not score
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -173,16 +174,31 @@ def typed(q: QuestionInfo, s: SentenceText) -> tuple[float, float]:
 
 FEATURES = (
     "cos",  # cosine similarity of the sentence to the question
-    "cos_context",  # the same with the previous sentence merged in, if this one opens with a pronoun
+    "cos_context",  # the previous sentence's similarity when this one opens with a pronoun (else cos)
     "share",  # share of the question's content words in the sentence
     "share_context",  # ... in the sentence and its neighbours
     "share_paragraph",  # ... in the whole paragraph (with its section heading)
     "bigram",  # share of the question's word bigrams in the sentence
+    "idf_share",  # share of the question's words, each weighted by its rarity among the candidates
     "value_type",  # +1/-1: has/lacks the number or date the question asks for (0: not asked)
     "name_type",  # +1/-1: has/lacks a new capitalised name when asked who/where (0: not asked)
     "passage",  # the paragraph's retrieval probability
     "first_passage",  # 1 for the top-ranked paragraph
 )
+
+
+def local_idf(q: QuestionInfo, sentences: list[SentenceText]) -> dict[str, float]:
+    """Weights of the question's words by how few candidate sentences contain them.
+
+    Computed over the sentences being ranked, not over a corpus, so it means the same for
+    one short article and for hundreds of them: a word every candidate has tells nothing.
+    """
+    n = len(sentences)
+    df = dict.fromkeys(q.terms, 0)
+    for s in sentences:
+        for t in q.terms & s.terms:
+            df[t] += 1
+    return {t: math.log(1.0 + n / (d or 0.5)) for t, d in df.items()}
 
 
 def sentence_features(
@@ -194,6 +210,7 @@ def sentence_features(
     paragraph_terms: frozenset[str],
     passage_score: float,
     rank: int,
+    idf: dict[str, float] | None = None,
 ) -> tuple[float, ...]:
     s = sentences[i]
     n = len(q.terms) or 1
@@ -204,6 +221,9 @@ def sentence_features(
     if i + 1 < len(sentences):
         near |= q.terms & sentences[i + 1].terms
     bigram = len(q.bigrams & s.bigrams) / len(q.bigrams) if q.bigrams else 0.0
+    idf = idf or {}
+    total = sum(idf.values())
+    idf_share = sum(idf.get(t, 0.0) for t in own) / total if total else len(own) / n
     return (
         cos,
         cos_context if s.pronoun_start else cos,
@@ -211,6 +231,7 @@ def sentence_features(
         len(near) / n,
         len(q.terms & paragraph_terms) / n,
         bigram,
+        idf_share,
         *typed(q, s),
         passage_score,
         float(rank == 0),

@@ -160,6 +160,15 @@ def sentences(bot, questions) -> None:
         "cos + share": ["cos", "share"],
         "+ paragraph share, bigram": ["cos", "share", "share_paragraph", "bigram"],
         "+ answer type": ["cos", "share", "share_paragraph", "bigram", "value_type", "name_type"],
+        "+ rarity-weighted share": [
+            "cos",
+            "share",
+            "share_paragraph",
+            "bigram",
+            "idf_share",
+            "value_type",
+            "name_type",
+        ],
         "+ neighbours": [
             "cos",
             "cos_context",
