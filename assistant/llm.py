@@ -32,6 +32,7 @@ from typing import Any
 
 from .condense import accept, fallback
 from .extractive import ExtractiveBackend, ExtractiveSettings
+from .guard import LeakGuard
 from .llm_client import (
     Failure,
     LLMSettings,
@@ -51,7 +52,7 @@ from .prompting import (
     trim_history,
 )
 from .schema import Answer, Passage
-from .support import LeakGuard, PassageStore, Verifier, without_model_text
+from .support import PassageStore, Verifier, without_model_text
 
 log = logging.getLogger("footnote.llm")
 

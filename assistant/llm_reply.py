@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .guard import sanitize
 from .llm_client import Failure
-from .support import Verifier, sanitize, split_answer
+from .support import Verifier, split_answer
 
 
 class OutOfTime(Exception):

@@ -18,7 +18,8 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
   sentence whose citations all fail gets the paragraph that does support it added (the
   failed one stays, flagged);
 * sentences that repeat the system prompt (a canary, six words in a row) or a secret
-  are removed; Markdown images, links and HTML tags are stripped from the model's text;
+  are removed; Markdown images, links and HTML tags are stripped from the model's text
+  (``guard``);
 * sentences of the article that address the assistant ("ignore previous instructions…")
   never count as support, so an injected instruction cannot verify its own echo.
 
@@ -41,6 +42,7 @@ from index.document import Paragraph
 from index.sentences import sentence_spans
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
+from .guard import LeakGuard, is_instruction, sanitize
 from .lexicon import fold, terms
 from .schema import Citation, Passage
 
@@ -50,13 +52,6 @@ W_COSINE, W_LEXICAL = 0.6, 0.4
 _GROUP = re.compile(r"\s*[\[(]([^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?)[\])]")
 _ITEM = re.compile(r"(?:([\w.-]+)\s+)?¶\s?(\d+)")
 _LEADING = re.compile(r"^(?:\s*[\[(][^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?[\])])+")
-_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # a link target, one level of nested parentheses
-_IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)
-_LINK = re.compile(r"\[([^\]\n¶]*)\]" + _TARGET)
-# Script/style blocks, and the <think> blocks reasoning models (e.g. via Ollama) put first.
-_SCRIPT = re.compile(r"<(script|style|think)\b.*?(?:</\1\s*>|$)", re.I | re.S)
-_TAG = re.compile(r"</?[A-Za-z!][^<>\n]*(?:>|$)")
-_SCHEME = re.compile(r"\b(?:javascript|vbscript|data):\S*", re.I)
 _TRAILING = re.compile(r"\s*([.!?…]+)\s*((?:\[[^\[\]]*¶\d+\])+)\s*$")
 _WHEN = re.compile(
     r"\b(?:(?:next|last|this|coming) (?:year|month|week)|tomorrow|yesterday|today|tonight)\b", re.I
@@ -68,13 +63,6 @@ _ABSTAIN = re.compile(
     r"^\W*(?:i (?:do not|don[’']t) know|(?:there is )?no information|i cannot answer|i can[’']t answer)",
     re.I,
 )
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|directions)\b|"
-    r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\b(?:reply|respond|answer)\s+(?:only\s+)?with\b",
-    re.I,
-)
-
-
 _NEGATIONS = frozenset(["not", "no", "never", "none", "neither", "nor", "without", "cannot"])
 _NEGATING = ("deni", "deny", "disput", "reject", "refus", "rebuff")
 
@@ -85,11 +73,6 @@ def negative(text: str) -> bool:
         if word in _NEGATIONS or word.endswith("n't") or word.startswith(_NEGATING):
             return True
     return False
-
-
-def is_instruction(sentence: str) -> bool:
-    """Does an article sentence talk to the assistant rather than report something?"""
-    return bool(_INSTRUCTION.search(sentence))
 
 
 def strip_markers(text: str) -> str:
@@ -117,58 +100,11 @@ def split_answer(text: str) -> list[str]:
     return out
 
 
-def sanitize(text: str) -> str:
-    """The model's text without Markdown images, link targets and HTML tags.
-
-    By hand: answers are plain text, so markup is removed outright rather than cleaned into
-    safe HTML (an HTML sanitiser would keep it); the UI and CLI still escape what is left.
-    """
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _SCRIPT.sub("", text)
-    text = _TAG.sub("", text)
-    return _SCHEME.sub("", text)
-
-
 def _known(stem: str, allowed: set[str]) -> bool:
     """Is ``stem`` (or a word form sharing its first five letters: Russia/Russian) allowed?"""
     if stem in allowed:
         return True
     return len(stem) >= 5 and any(a[:5] == stem[:5] and (a in stem or stem in a) for a in allowed)
-
-
-class LeakGuard:
-    """Recognises text that repeats the system prompt or contains a secret."""
-
-    def __init__(self, prompt: str, secrets: Sequence[str], allowed: str) -> None:
-        allowed_folded = fold(allowed)
-        allowed_words = " " + " ".join(re.findall(r"\w+", allowed_folded)) + " "
-        self.secrets = [s for s in secrets if s]
-        self.tokens = {
-            t.lower()
-            for t in re.findall(r"[A-Za-z0-9][A-Za-z0-9_-]{5,}", prompt)
-            if re.search(r"\d", t) and t.lower() not in allowed_folded
-        }
-        words = re.findall(r"\w+", fold(prompt))
-        self.shingles = {
-            " ".join(words[i : i + 6])
-            for i in range(len(words) - 5)
-            if f" {' '.join(words[i : i + 6])} " not in allowed_words
-        }
-
-    def leaks(self, text: str) -> bool:
-        if any(s in text for s in self.secrets):
-            return True
-        folded = fold(text)
-        if any(t in folded for t in self.tokens):
-            return True
-        words = " " + " ".join(re.findall(r"\w+", folded)) + " "
-        return any(f" {s} " in words for s in self.shingles)
-
-    def redact(self, text: str) -> str:
-        for s in self.secrets:
-            text = text.replace(s, "[redacted]")
-        return text
 
 
 @dataclass
