@@ -66,7 +66,7 @@ def chip(citation: Citation, paragraph_start: int | None = None, label: str | No
     target = para_id(citation.document, citation.paragraph)
     href = f"#{target}~{span[0]}-{span[1]}" if span else f"#{target}"
     classes = "fn-chip" if citation.supported else "fn-chip fn-unsupported"
-    title = f"“{citation.quote}”"
+    title = f"{citation.title or citation.document} {citation.label}: “{citation.quote}”"
     if not citation.supported:
         title = f"Not supported: this quote does not back the claim. {title}"
     return (
@@ -330,7 +330,7 @@ CSS = """
 .fn-cited-badge { font-size: .7em; text-transform: uppercase; letter-spacing: .05em;
   background: var(--color-accent, #6366f1); color: white; border-radius: 4px; padding: 0 .35em;
   margin-right: .3em; vertical-align: middle; }
-mark.fn-quote { background: #fef08a; color: inherit; border-radius: 2px; }
+mark.fn-quote { background: #fef08a; color: #111827; border-radius: 2px; }
 mark.fn-focus { background: #facc15; color: black; border-radius: 2px;
   box-shadow: 0 0 0 2px #f59e0b; }
 .fn-cursor { opacity: .6; }
