@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from assistant import Assistant
+from assistant import Answer, Assistant
 from assistant.ui import build_app
 from tests.conftest import ROOT, SEED
 from tests.test_ui_support import EchoBackend, index_factory, serve
@@ -281,5 +281,52 @@ def test_a_question_sent_while_answering_is_kept_not_lost(page, seed_index, enco
         answers = done.all_inner_texts()
         assert "You asked: First question about Kim?" in answers[0]
         assert "You asked: Second question about Putin?" in answers[1]
+    finally:
+        app.close()
+
+
+class DoubtfulBackend:
+    """Cites ¶1 properly, ¶2 with a quote that does not support the claim, ¶5 with a made-up quote."""
+
+    name = "llm:doubtful"
+
+    def answer(self, question, passages):
+        import dataclasses
+
+        from assistant.citations import cite
+
+        by_number = {p.number: p for p in passages}
+        good = cite(by_number[1], by_number[1].paragraph.sentences[0])
+        weak = dataclasses.replace(cite(by_number[2], by_number[2].paragraph.sentences[0]), supported=False)
+        fake = dataclasses.replace(
+            cite(by_number[5], by_number[5].paragraph.sentences[0]), quote="Invented words."
+        )
+        return Answer(
+            question,
+            "Kim will meet Putin [¶1]. They trade arms [¶2]. Washington approves [¶5].",
+            [good, weak, fake],
+            abstained=False,
+            backend=self.name,
+            passages=passages,
+        )
+
+
+def test_unsupported_and_removed_citations_are_shown_not_hidden(page, seed_index, encoder, tmp_path):
+    from assistant.retriever import RetrievalSettings
+
+    bot = Assistant.open(
+        [SEED], seed_index, backend=DoubtfulBackend(), encoder=encoder, retrieval=RetrievalSettings(top_k=9)
+    )
+    app = build_app(bot, factory=index_factory(tmp_path, encoder, [SEED]), uploads_dir=tmp_path / "up")
+    url = serve(app)
+    try:
+        ask(page, url, "Where will Kim meet Putin?")
+        chips = page.locator("#fn-chat .fn-answer .fn-chip")
+        classes = [c.get_attribute("class") for c in chips.all()]
+        assert classes == ["fn-chip", "fn-chip fn-unsupported", "fn-chip fn-removed"]
+        bubble = page.locator("#fn-chat .message-content").last.inner_text()
+        assert "Not supported by its quote: ¶2" in bubble
+        assert "¶5: quote not found in the paragraph" in bubble
+        save_shot(page, "ui-doubtful-citations.png")
     finally:
         app.close()
