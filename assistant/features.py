@@ -59,7 +59,7 @@ _TYPES = (
     (
         "date",
         re.compile(
-            r"\bwhen\b|\b(what|which|in what|in which) (year|years|date|day|month|"
+            r"\bwhen\b|\b(what|which|in what|in which|on what|on which) (\w+ )?(year|years|date|day|month|"
             r"decade|century|time|period|era)\b|\bhow long ago\b",
             re.I,
         ),

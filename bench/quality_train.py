@@ -235,7 +235,7 @@ def abstention(bot, paths, questions, encoder) -> None:
     train = art % 2 == 0
     # Near misses (own article without the gold paragraph) are noisy negatives: another
     # paragraph sometimes answers too. Weight them low so they shape, not dominate, the fit.
-    weight = np.where(kind == "article-minus-gold", 0.3, 1.0)
+    weight = np.where(kind == "article-minus-gold", NEAR_WEIGHT, 1.0)
     from sklearn.linear_model import LogisticRegression
 
     for feats in (["best"], ["best", "cos", "share"], list(ANSWERABLE_FEATURES)):
@@ -257,10 +257,16 @@ def abstention(bot, paths, questions, encoder) -> None:
     print("answerable", coefs(model))
 
 
+NEAR_WEIGHT = 0.3
+
+
 def main() -> int:
+    global NEAR_WEIGHT
     ap = argparse.ArgumentParser()
+    ap.add_argument("--near-weight", type=float, default=NEAR_WEIGHT, help="weight of near-miss negatives")
     ap.add_argument("--part", default="all", choices=["retrieval", "sentences", "abstention", "all"])
     args = ap.parse_args()
+    NEAR_WEIGHT = args.near_weight
     from index.embedding import MiniLMEncoder
 
     encoder = MiniLMEncoder()
