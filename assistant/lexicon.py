@@ -1,7 +1,7 @@
 """Word-level text normalisation shared by BM25 retrieval and the sentence scorer.
 
 Lower-cased word tokens, English stopwords removed (bm25s's list plus question words),
-Snowball-stemmed (NLTK) so that "talks" and "talk" meet. This module only tokenises;
+Snowball-stemmed (PyStemmer) so that "talks" and "talk" meet. This module only tokenises;
 it does not score.
 """
 
@@ -55,14 +55,16 @@ def _stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer
+    # PyStemmer (libstemmer, the Snowball English stemmer in C): importing it is instant,
+    # where `import nltk` pulled in SciPy and cost seconds of every `footnote ask`.
+    import Stemmer
 
-    return SnowballStemmer("english")
+    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer().stem(word)
+    return _stemmer().stemWord(word)
 
 
 def fold(text: str) -> str:
