@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     finally:
         close()
+    bot.retrieve("warm up")  # load the model's first-call state now, not in the first user's answer
     app = build_app(bot, concurrency_limit=args.concurrency, max_queue=args.max_queue)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
