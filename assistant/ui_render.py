@@ -185,6 +185,8 @@ def article_html(
     cited: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for c in answer.citations if answer is not None else []:
         cited.setdefault((c.document, c.paragraph), [])
+    supported = {(c.document, c.paragraph) for c in (answer.citations if answer else []) if c.supported}
+    weak = {(c.document, c.paragraph) for c in (answer.citations if answer else [])} - supported
     by_doc: dict[str, list[Paragraph]] = {}
     for p in paragraphs:
         by_doc.setdefault(p.document, []).append(p)
@@ -209,10 +211,15 @@ def article_html(
             section = p.section
             key = (p.document, p.number)
             pid = para_id(p.document, p.number)
-            classes = "fn-para fn-cited" if key in cited else "fn-para"
             spans = cited.get(key, [])
             data = ",".join(f"{utf16_len(p.text[:s])}-{utf16_len(p.text[:e])}" for s, e in spans)
-            badge = '<span class="fn-cited-badge">cited</span>' if key in cited else ""
+            classes, badge = "fn-para", ""
+            if key in cited and key in weak:  # cited only by quotes that do not support the claim
+                classes = "fn-para fn-cited fn-weak"
+                badge = '<span class="fn-cited-badge fn-weak-badge">unsupported</span>'
+            elif key in cited:
+                classes = "fn-para fn-cited"
+                badge = '<span class="fn-cited-badge">cited</span>'
             parts.append(
                 f'<p class="{classes}" id="{pid}" data-quotes="{data}">'
                 f'<a class="fn-num" href="#{pid}">¶{p.number}</a>{badge} '
@@ -327,6 +334,8 @@ CSS = """
 .fn-para.fn-active { outline: 2px solid var(--color-accent, #6366f1); }
 .fn-num { font-weight: 700; margin-right: .3em; text-decoration: none !important;
   color: var(--color-accent, #4f46e5) !important; }
+.fn-para.fn-weak { border-left: 3px dashed #d97706; background: #fffbeb; }
+.fn-weak-badge { background: #d97706 !important; }
 .fn-cited-badge { font-size: .7em; text-transform: uppercase; letter-spacing: .05em;
   background: var(--color-accent, #6366f1); color: white; border-radius: 4px; padding: 0 .35em;
   margin-right: .3em; vertical-align: middle; }

@@ -327,6 +327,8 @@ def test_unsupported_and_removed_citations_are_shown_not_hidden(page, seed_index
         bubble = page.locator("#fn-chat .message-content").last.inner_text()
         assert "Not supported by its quote: ¶2" in bubble
         assert "¶5: quote not found in the paragraph" in bubble
+        weak = page.eval_on_selector_all(".fn-para.fn-weak", "ps => ps.map(p => p.id)")
+        assert weak == ["fn-p-kim-putin-summit-2"]  # the pane marks it as unsupported, not as evidence
         save_shot(page, "ui-doubtful-citations.png")
     finally:
         app.close()
