@@ -20,6 +20,19 @@ from .question import MAX_QUESTION_CHARS
 from .retriever import RetrievalSettings, Retriever
 from .schema import Answer, Citation, Passage
 
+# The LLM backend imports LlamaIndex's LLM classes (about two seconds); it is loaded on
+# first use so that `footnote ask` on the offline backend starts fast.
+_LAZY = {"LLMBackend": ".llm", "LLMSettings": ".llm_client"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ABSTAIN_TEXT",
     "MAX_QUESTION_CHARS",
@@ -33,6 +46,8 @@ __all__ = [
     "FootnoteError",
     "IndexStoreError",
     "InputError",
+    "LLMBackend",
+    "LLMSettings",
     "Passage",
     "QuestionError",
     "RetrievalSettings",
