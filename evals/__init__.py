@@ -9,7 +9,7 @@ The public API is what ``__all__`` lists; the command line is ``footnote eval``
 (``evals.cli``).
 """
 
-from .compare import Delta, compare, regressions
+from .compare import CaseChange, Delta, case_changes, compare, regressions
 from .report import markdown, text_summary, to_html, write_reports
 from .results import CaseResult, RunResult, SuiteResult, aggregate, check_floors
 from .runner import run, run_suite
@@ -18,6 +18,7 @@ from .suite import Case, CaseGroup, Suite, SuiteError, load_suite
 
 __all__ = [
     "Case",
+    "CaseChange",
     "CaseGroup",
     "CaseResult",
     "Delta",
@@ -28,6 +29,7 @@ __all__ = [
     "SuiteError",
     "SuiteResult",
     "aggregate",
+    "case_changes",
     "check_floors",
     "compare",
     "load_squad",

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .compare import compare, regressions
+    from .compare import case_changes, compare, regressions
     from .report import text_summary, write_reports
     from .results import RunResult
     from .runner import run
@@ -118,11 +118,15 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(text_summary(result))
     deltas = compare(result, previous) if previous else None
-    if deltas is not None:
+    changes = case_changes(result, previous) if previous else None
+    if deltas is not None and changes is not None:
         reg = regressions(deltas)
         print(f"\nCompared with {args.compare}: {len(reg)} regression(s).")
         for d in reg:
             print(f"  ▼ {d.suite} {d.metric}: {d.before:.3f} -> {d.after:.3f}")
+        for c in changes:
+            verdict = "now passes" if c.now_passes else "NOW FAILS"
+            print(f"  {verdict}: {c.suite} {c.id}: {c.question}")
     if args.suggest_floors:
         from .floors import as_yaml
 
@@ -134,7 +138,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_report:
         if not args.json:
             result.save(folder / "results.json")
-        paths = write_reports(result, folder, deltas, str(args.compare) if args.compare else None, stem)
+        previous_name = str(args.compare) if args.compare else None
+        paths = write_reports(result, folder, deltas, previous_name, stem, changes)
         print(f"Report: {paths['markdown']} and {paths['html']}")
     if not result.complete:
         print("footnote eval: interrupted; the results above cover the questions asked.", file=sys.stderr)

@@ -81,3 +81,27 @@ def compare(current: RunResult, previous: RunResult) -> list[Delta]:
 
 def regressions(deltas: list[Delta]) -> list[Delta]:
     return [d for d in deltas if d.status == "regression"]
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """A case (matched by suite and id) that passed in one run and failed in the other."""
+
+    suite: str
+    id: str
+    question: str
+    now_passes: bool
+    why: str  # the failure reason of the failing run
+
+
+def case_changes(current: RunResult, previous: RunResult) -> list[CaseChange]:
+    """Cases whose verdict flipped between the runs: newly failing first, then newly passing."""
+    before = {(s.name, c.id): c for s in previous.suites for c in s.cases}
+    out = []
+    for suite in current.suites:
+        for c in suite.cases:
+            old = before.get((suite.name, c.id))
+            if old is not None and old.passed != c.passed:
+                why = old.why if c.passed else c.why
+                out.append(CaseChange(suite.name, c.id, c.question, c.passed, why))
+    return sorted(out, key=lambda x: x.now_passes)

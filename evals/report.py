@@ -15,7 +15,7 @@ import html
 import re
 from pathlib import Path
 
-from .compare import Delta
+from .compare import CaseChange, Delta
 from .results import NEUTRAL, RunResult, SuiteResult
 
 SUMMARY = (
@@ -171,11 +171,32 @@ def _failed_cases(suite: SuiteResult) -> list[str]:
     return out
 
 
-def _compare_section(deltas: list[Delta], previous: str) -> list[str]:
+def _changes_section(changes: list[CaseChange]) -> list[str]:
+    if not changes:
+        return ["No case changed its verdict.", ""]
+    rows = [
+        [
+            esc(c.suite),
+            esc(c.id),
+            esc(c.question),
+            "now passes" if c.now_passes else "**now fails**",
+            esc(c.why),
+        ]
+        for c in changes
+    ]
+    return [*_table(["suite", "case", "question", "verdict", "failure"], rows), ""]
+
+
+def _compare_section(
+    deltas: list[Delta], previous: str, changes: list[CaseChange] | None = None
+) -> list[str]:
     reg = [d for d in deltas if d.status == "regression"]
     out = [f"## Compared with {esc(previous)}", ""]
     out.append(f"{len(reg)} regression(s)." if reg else "No regressions.")
     out.append("")
+    if changes is not None:
+        out += ["### Cases that changed", "", *_changes_section(changes)]
+        out += ["### Metrics", ""]
     shown = [d for d in deltas if d.status != "same" or (d.change and d.metric not in NEUTRAL)]
     rows = [
         [
@@ -201,6 +222,7 @@ def markdown(
     plot: str | None = None,
     deltas: list[Delta] | None = None,
     previous: str | None = None,
+    changes: list[CaseChange] | None = None,
 ) -> str:
     """The whole report as Markdown; ``plot`` is the image's path (or data URI) if any."""
     total = sum(len(s.cases) for s in result.suites)
@@ -219,7 +241,7 @@ def markdown(
     if plot:
         lines += [f"![Metrics by category and latency]({plot})", ""]
     if deltas is not None:
-        lines += _compare_section(deltas, previous or "the previous run")
+        lines += _compare_section(deltas, previous or "the previous run", changes)
     for s in result.suites:
         lines += [f"## Suite {esc(s.name)}", ""]
         if not s.complete:
@@ -267,6 +289,7 @@ def write_reports(
     deltas: list[Delta] | None = None,
     previous: str | None = None,
     stem: str = "report",
+    changes: list[CaseChange] | None = None,
 ) -> dict[str, Path]:
     """Write ``<stem>.md``, ``<stem>.html`` and ``eval-plot.png`` into ``folder``."""
     from .plot import render_png
@@ -276,7 +299,7 @@ def write_reports(
     png = render_png(result)
     plot_path = folder / "eval-plot.png"
     plot_path.write_bytes(png)
-    text = markdown(result, plot_path.name, deltas, previous)
+    text = markdown(result, plot_path.name, deltas, previous, changes)
     md_path = folder / f"{stem}.md"
     md_path.write_text(text + "\n", encoding="utf-8")
     html_path = folder / f"{stem}.html"

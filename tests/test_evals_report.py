@@ -148,3 +148,16 @@ def test_suggested_floors_sit_just_below_the_measured_values():
     assert all(floors[k] <= suite.metrics[k] for k in floors if k != "quote_validity")
     assert check_floors(suite.metrics, floors, ceilings) == []
     assert as_yaml(suite).startswith("# seed\nfloors:\n")
+
+
+def test_compare_lists_cases_whose_verdict_flipped():
+    from evals import case_changes
+
+    before, after = _run(pass_b=True), _run(pass_b=False)
+    (change,) = case_changes(after, before)
+    assert (change.suite, change.id, change.now_passes) == ("seed", "b", False)
+    assert change.why == "required facts missing"
+    assert case_changes(before, after)[0].now_passes
+    md = markdown(after, deltas=compare(after, before), previous="old.json", changes=[change])
+    assert "### Cases that changed" in md and "**now fails**" in md
+    assert case_changes(after, after) == []
