@@ -150,10 +150,13 @@ def health_check(chroma_dir: Path, collections: list[str], timeout: float = 120)
 
 
 def fingerprint(chroma_dir: Path) -> str:
-    """Sizes and modification times of the store's files: cheap evidence nothing changed."""
+    """Names and sizes of the store's files: cheap evidence that none was truncated or lost.
+
+    Not modification times: Chroma rewrites its small HNSW files each time it loads them,
+    so those change on every open without anything being wrong.
+    """
     parts = []
     for p in sorted(chroma_dir.rglob("*")):
         if p.is_file():
-            st = p.stat()
-            parts.append(f"{p.relative_to(chroma_dir)}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{p.relative_to(chroma_dir)}:{p.stat().st_size}")
     return "\n".join(parts)

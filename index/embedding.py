@@ -61,6 +61,7 @@ class MiniLMEncoder:
         self.batch_size = batch_size  # upper bound on rows per batch
         self.threads = threads or os.cpu_count() or 1
         self.max_batch_tokens = max_batch_tokens
+        self._loading: Any = None  # the preload thread, if one was started
 
     @cached_property
     def _tokenizer(self):
@@ -84,6 +85,26 @@ class MiniLMEncoder:
             sess_options=opts,
             providers=["CPUExecutionProvider"],
         )
+
+    def preload(self) -> None:
+        """Load the tokenizer and the ONNX model on a background thread (returns at once).
+
+        ``open_index`` calls this before importing Chroma, so that a cold ``footnote ask``
+        loads the model while Chroma is being imported; ``encode`` waits for it.
+        """
+        if self._loading is None:
+            import threading
+
+            self._loading = threading.Thread(target=self._load, name="minilm-load", daemon=True)
+            self._loading.start()
+
+    def _load(self) -> None:
+        self._tokenizer  # noqa: B018 (cached_property: evaluated for its side effect)
+        self._session  # noqa: B018
+
+    def _ready(self) -> None:
+        if self._loading is not None:
+            self._loading.join()
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
         """Indices grouped into length-sorted batches under the padded-token budget."""
@@ -123,6 +144,7 @@ class MiniLMEncoder:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         if not texts:
             return out
+        self._ready()
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
         batches = self._batches([len(e.ids) for e in encodings])
         session = self._session  # create before the threads race to do it

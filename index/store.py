@@ -135,7 +135,10 @@ class IndexStore:
         out: dict[str, np.ndarray] = {}
         paragraph_ids = [i for i in ids if "#s" not in i]
         sentence_ids = [i for i in ids if "#s" in i]
-        for collection, wanted in ((self.build.paragraphs, paragraph_ids), (self.build.sentences, sentence_ids)):
+        for collection, wanted in (
+            (self.build.paragraphs, paragraph_ids),
+            (self.build.sentences, sentence_ids),
+        ):
             if wanted:
                 got = collection.get(ids=wanted, include=["embeddings"])
                 out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
@@ -200,6 +203,9 @@ def build_index(
 
 def open_index(index_dir: Path, encoder: MiniLMEncoder, *, check: bool = True) -> IndexStore:
     """Open the current index at ``index_dir`` (or on the Chroma server), checked and loaded."""
+    preload = getattr(encoder, "preload", None)
+    if preload is not None:  # load the model while Chroma is imported and opened
+        preload()
     from .location import locate
 
     location = locate(index_dir)
