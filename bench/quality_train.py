@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quality_data import corpus, single_article_bot
 
 from assistant.features import FEATURES
-from assistant.retriever import PARAGRAPH_FEATURES
+from assistant.retriever import FUSION_WEIGHTS, PARAGRAPH_FEATURES
 
 
 def norm(t: str) -> str:
@@ -99,7 +99,7 @@ def retrieval(bot, questions) -> None:
         "+ sentence top2": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm"],
         "+ word share": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm", "share"],
         "+ title share": list(PARAGRAPH_FEATURES),
-        "shipped": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm"],
+        "fitted": ["dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm"],
     }
     for name, feats in groups.items():
         cols = [PARAGRAPH_FEATURES.index(f) for f in feats]
@@ -110,6 +110,13 @@ def retrieval(bot, questions) -> None:
             f"{name:24s} train hit@1 {tr[0]:.3f} mrr {tr[1]:.3f} | held-out hit@1 {te[0]:.3f} mrr {te[1]:.3f}"
         )
     print("retrieval weights", ", ".join(f"{v:.2f}" for v in model.w), "over", groups[name])
+    # What ships: the fitted weights with BM25's at the low end of the flat held-out optimum.
+    cols = list(range(len(PARAGRAPH_FEATURES)))
+    shipped = _Linear(np.asarray(FUSION_WEIGHTS))
+    tr, te = evaluate(cols, shipped, train), evaluate(cols, shipped, test)
+    print(
+        f"{'as shipped':24s} train hit@1 {tr[0]:.3f} mrr {tr[1]:.3f} | held-out hit@1 {te[0]:.3f} mrr {te[1]:.3f}"
+    )
 
 
 def sentence_rows(bot, q, passages):
@@ -238,7 +245,13 @@ def abstention(bot, paths, questions, encoder) -> None:
     weight = np.where(kind == "article-minus-gold", NEAR_WEIGHT, 1.0)
     from sklearn.linear_model import LogisticRegression
 
-    for feats in (["best"], ["best", "cos", "share"], list(ANSWERABLE_FEATURES)):
+    for feats in (
+        ["best"],
+        ["best", "cos", "share"],
+        ["best", "cos", "share", "share_paragraph", "dense_paragraph"],
+        ["best", "cos", "share", "share_paragraph", "dense_paragraph", "value_type", "name_type"],
+        list(ANSWERABLE_FEATURES),
+    ):
         cols = [ANSWERABLE_FEATURES.index(f) for f in feats]
         model = LogisticRegression(max_iter=2000).fit(
             x[train][:, cols], y[train], sample_weight=weight[train]
