@@ -12,7 +12,11 @@ from __future__ import annotations
 
 HTML_SUFFIXES = (".html", ".htm")
 
-_DROP = "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button"
+_DROP = (
+    "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button, "
+    "dialog, [hidden], [aria-hidden=true]"
+)
+_INVISIBLE = ("display:none", "visibility:hidden")
 _BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre"
 
 
@@ -31,6 +35,10 @@ def html_to_text(html: str) -> str:
             date = " ".join(time.text(separator=" ").split()) or None
     for node in tree.css(_DROP):
         node.decompose()
+    for node in tree.css("[style]"):  # text hidden by inline CSS is hidden from readers too
+        style = (node.attributes.get("style") or "").replace(" ", "").lower()
+        if any(rule in style for rule in _INVISIBLE):
+            node.decompose()
     root = tree.css_first("article") or tree.css_first("main") or tree.body
     if root is None:
         return ""
@@ -59,6 +67,12 @@ def html_to_text(html: str) -> str:
             out.append(f"## {text}")
         else:
             out.append(text)
+    if len(out) <= (1 if date else 0) + int(seen_h1):
+        # No <p>-like blocks (text laid out in bare <div>s): fall back to its lines of text.
+        for line in root.text(separator="\n").splitlines():
+            line = " ".join(line.split())
+            if line and f"# {line}" not in out:
+                out.append(line)
     if not seen_h1 and title_node is not None:
         title = " ".join(title_node.text().split())
         if title:
