@@ -72,3 +72,52 @@ def test_kill_9_mid_ingest(tmp_path, stage):
     assert len(store.paragraphs) == 9 + 20 * 25
     assert store.paragraph("new-19", 25) is not None
     assert len(list((index / "builds").iterdir())) <= 2
+
+
+ASK_FOREVER = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from index.store import open_index
+from tests.index_fakes import HashEncoder
+
+enc = HashEncoder()
+store = open_index(Path(sys.argv[1]), enc)
+i = 0
+while True:
+    q = enc.encode([f"council harbour budget item {i}"])[0]
+    hits = store.dense(q, "sentence", 20)
+    store.sentence_vectors([store.paragraphs[i % len(store.paragraphs)]])
+    i += 1
+    if i == 20:
+        print("asking", flush=True)
+"""
+
+
+def test_kill_9_during_questions_leaves_the_index_intact(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for i in range(4):
+        write_article(corpus / f"doc-{i}.md", f"Doc {i}", paragraphs(f"doc{i}", 300))
+    index = tmp_path / "index"
+    enc = HashEncoder()
+    build_index(index, find_sources([corpus]), enc)
+    before = open_index(index, enc)
+    expected = before.dense(enc.encode(["doc2 council day 7"])[0], "paragraph", 5)
+    for _ in range(2):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", ASK_FOREVER, str(index), str(ROOT)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert proc.stdout.readline().strip() == "asking"
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.kill()
+            proc.wait()
+    from index.chroma_client import health_check
+
+    # A fresh child process opens every collection and queries it.
+    assert health_check(before.build_dir / "chroma", ["paragraphs", "sentences"]) is None
+    after = open_index(index, enc)
+    assert after.dense(enc.encode(["doc2 council day 7"])[0], "paragraph", 5) == expected
+    assert not build_index(index, find_sources([corpus]), enc).changed
