@@ -98,3 +98,26 @@ def naive_ingest(documents: list[Any], chroma_dir: Path, embed_model: Any) -> An
     return VectorStoreIndex(
         nodes, storage_context=StorageContext.from_defaults(vector_store=store), embed_model=embed_model
     )
+
+
+def standin_ingest(documents: list[Any], chroma_dir: Path, encoder: Any) -> None:
+    """The baseline's collection (one node per paragraph, as ``ChromaVectorStore`` writes it)
+    with precomputed stand-in vectors, for timing retrieval over an index too big to embed."""
+    import chromadb
+    from chromadb.config import Settings
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    nodes = [
+        TextNode(id_=p.id, text=p.text, metadata={"doc": d.id, "paragraph": p.number, "title": d.title or ""})
+        for d in documents
+        for p in d.paragraphs
+    ]
+    vectors = encoder.encode([n.text for n in nodes])
+    for node, vec in zip(nodes, vectors, strict=True):
+        node.embedding = vec.tolist()
+    client = chromadb.PersistentClient(str(chroma_dir), settings=Settings(anonymized_telemetry=False))
+    store = ChromaVectorStore(
+        chroma_collection=client.get_or_create_collection("baseline", embedding_function=None)
+    )
+    store.add(nodes)
