@@ -12,6 +12,7 @@ indexes; ``is_current`` says whether one matches its sources. This module does n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,35 @@ class IndexStore:
             for doc, n in counts.items()
         }
         self._by_id = {p.id: i for i, p in enumerate(self.paragraphs)}
+
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``'s result, kept as a pickle inside a local build directory.
+
+        For side indexes derived from the paragraphs (e.g. BM25) whose construction at
+        open grows with the archive. A committed build never changes, so a cache file in
+        it can never go stale; on a Chroma server there is no local build and ``build()``
+        runs every time (the side index is rebuilt from the data). Unreadable cache files
+        are rebuilt.
+        """
+        if self.build_dir is None:
+            return build()
+        import pickle
+
+        path = self.build_dir / f"cache-{name}.pickle"
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+            pass
+        value = build()
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a read-only or full disk only costs the next open some time
+            tmp.unlink(missing_ok=True)
+        return value
 
     @property
     def last_ingest(self) -> dict[str, Any] | None:

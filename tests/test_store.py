@@ -107,3 +107,27 @@ def test_seed_index_with_the_real_model(seed_index, encoder):
 def test_seed_unchanged_reingest_is_a_no_op(seed_index_copy, encoder):
     summary = build_index(seed_index_copy, find_sources([SEED]), encoder)
     assert not summary.changed and summary.embedded == 0
+
+
+def test_cached_side_index_lives_in_the_build(small_index, tmp_path):
+    enc = HashEncoder()
+    store = open_index(small_index, enc)
+    calls = []
+
+    def side_index(s):
+        def build():
+            calls.append(1)
+            return {"terms": [p.text.split() for p in s.paragraphs]}
+
+        return s.cached("bm25", build)
+
+    first = side_index(store)
+    again = open_index(small_index, enc)
+    assert side_index(again) == first and len(calls) == 1
+    (store.build_dir / "cache-bm25.pickle").write_bytes(b"not a pickle")
+    assert side_index(open_index(small_index, enc)) == first and len(calls) == 2
+    # A new build (the sources changed) starts without the old cache.
+    write_article(small_index.parent / "news" / "c-doc.md", "C", paragraphs("cee", 2))
+    build_index(small_index, find_sources([small_index.parent / "news"]), enc)
+    newer = side_index(open_index(small_index, enc))
+    assert len(newer["terms"]) == len(first["terms"]) + 2 and len(calls) == 3
