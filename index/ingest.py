@@ -174,8 +174,9 @@ def _parse(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 docs.append(load_document(sf))
-            for w in caught:
-                summary.skipped.append((str(sf.path), f"warning: {w.message}"))
+            for w in caught:  # kept for the summary, and passed on to the caller as they were
+                summary.warnings.append((str(sf.path), str(w.message)))
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         except SourceError as exc:
             errors.append(exc)
             summary.skipped.append((str(sf.path), str(exc)))

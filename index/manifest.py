@@ -94,7 +94,8 @@ class IngestSummary:
     paragraphs_unchanged: int = 0
     embedded: int = 0  # texts (paragraphs and sentences) run through the model
     reused: int = 0  # vectors kept from the previous build instead of re-embedding
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): not indexed
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what): indexed anyway
     rebuilt: bool = False  # built from scratch (first build, --rebuild, model change, damage)
     reason: str | None = None  # why it was rebuilt from scratch, for the user
     seconds: float = 0.0
@@ -124,4 +125,6 @@ class IngestSummary:
             )
         for path, why in self.skipped:
             out.append(f"Skipped {path}: {why}")
+        for path, what in self.warnings:
+            out.append(f"Warning for {path}: {what}")
         return out
