@@ -69,7 +69,7 @@ def test_50_concurrent_users_each_get_their_own_answer(seed_bot, encoder, tmp_pa
 
 
 def test_past_the_queue_limit_users_get_a_clear_busy_error(seed_index, encoder, tmp_path):
-    slow = EchoBackend(delay=0.4)
+    slow = EchoBackend(delay=1.0)  # long enough that all users arrive while the first is answered
     bot = Assistant.open([SEED], seed_index, backend=slow, encoder=encoder)
     app = build_app(
         bot,
