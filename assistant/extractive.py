@@ -6,9 +6,10 @@ of the question's words in it, around it and in its paragraph; bigram overlap; w
 holds a value of the expected answer type; its paragraph's retrieval score) and scored by a
 logistic regression: the probability that it contains the answer. The best sentence is the
 answer; the runner-up joins when it is nearly as likely (one or two sentences, read in
-order). Whether to answer at all is a second, calibrated logistic regression over absolute
-evidence (the best sentence's probability, cosine and word coverage, the top paragraph's
-cosine, a missing answer type), so the same threshold holds for one nine-paragraph
+order), and a lone answer opening with a pronoun brings the sentence before it. Whether
+to answer at all is a second, calibrated logistic regression over absolute evidence (the
+best sentence's probability, cosine and word coverage, the top paragraph's cosine and
+word coverage, a missing answer type), so the same threshold holds for one nine-paragraph
 article and for a corpus of hundreds. Below it the backend abstains with "The article
 doesn't say." Coefficients were fitted by ``bench/quality_train.py`` on half of the
 xquad-dev articles (scikit-learn at training time only). No network, no model beyond the
@@ -49,6 +50,7 @@ class ExtractiveSettings:
     abstain_below: float = 0.3  # answerability probability under which we abstain
     second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     max_sentences: int = 2
+    pronoun_context: bool = True  # a lone answer opening with a pronoun brings its antecedent
     passages_used: int = 3
 
 
@@ -126,12 +128,21 @@ class ExtractiveBackend:
         return _linear(ANSWERABLE_WEIGHTS, ANSWERABLE_BIAS, self.answerable_features(question, scored))
 
     def choose(self, scored: list[_Scored]) -> list[_Scored]:
-        """The answer sentences: the best, plus the runner-up when it is nearly as likely."""
+        """The answer sentences: the best, plus the runner-up when it is nearly as likely.
+
+        A lone best sentence that opens with a pronoun ("He proposed ...") brings the
+        sentence before it, which says who "he" is, if there is room for a second one.
+        """
         s = self.settings
-        chosen = [scored[0]]
+        best = scored[0]
+        chosen = [best]
         for cand in scored[1 : s.max_sentences]:
-            if cand.score >= s.second_ratio * scored[0].score:
+            if cand.score >= s.second_ratio * best.score:
                 chosen.append(cand)
+        if len(chosen) == 1 < s.max_sentences and best.index > 0 and s.pronoun_context:
+            text = best.passage.paragraph.sentences[best.index].text
+            if sentence_text(text).pronoun_start:
+                chosen += [c for c in scored if c.passage is best.passage and c.index == best.index - 1]
         return chosen
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:

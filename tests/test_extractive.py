@@ -121,3 +121,25 @@ def test_seed_answers_and_abstentions(seed_bot):
     ans = seed_bot.ask("Who is Russia's defence minister?")
     assert not ans.abstained and "Sergei Shoigu" in ans.text and ans.citations[0].paragraph == 4
     assert seed_bot.ask("Who won the 2022 World Cup?").abstained
+
+
+PRONOUN = paragraph(
+    3,
+    [
+        "Sergei Shoigu travelled to Pyongyang in July.",
+        "He proposed a joint naval drill with China there.",
+        "The harbour was closed for the visit.",
+    ],
+    offset=900,
+)
+
+
+def test_a_lone_answer_opening_with_a_pronoun_brings_its_antecedent():
+    q = "What naval drill was proposed with China?"
+    passages = [passage(PRONOUN, [0.2, 0.8, 0.1])]
+    with_context = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99)).answer(q, passages)
+    assert with_context.citations[0].quote == PRONOUN.sentences[1].text  # the answer is cited first
+    assert with_context.text.startswith("Sergei Shoigu travelled")  # ... after who "he" is
+    assert len(with_context.citations) == 2
+    bare = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, pronoun_context=False)).answer(q, passages)
+    assert bare.text == "He proposed a joint naval drill with China there [¶3]."
