@@ -237,10 +237,11 @@ def _build(
             tick("copy", 0, 1)
             location.carry_over(old, build, diff.changed + diff.removed)
             tick("copy", 1, 1)
+        from . import chroma_client as cc
+
+        stored = 0
         for kind, collection in (("paragraph", build.paragraphs), ("sentence", build.sentences)):
             idx = [i for i, r in enumerate(rows) if r[0] == kind]
-            from . import chroma_client as cc
-
             for b in range(0, len(idx), cc.PAGE):
                 part = idx[b : b + cc.PAGE]
                 cc.add_records(
@@ -250,7 +251,8 @@ def _build(
                     [rows[i][2] for i in part],
                     [rows[i][4] for i in part],
                 )
-                tick("store", b + len(part), len(idx))
+                stored += len(part)
+                tick("store", stored, len(rows))
         documents = {d: old_docs[d] for d in diff.unchanged if d in old_docs}
         for d in docs:
             documents[d.id] = {
