@@ -212,9 +212,16 @@ def current_build(index_dir: Path) -> Path | None:
 
 def is_current(index_dir: Path, sources: list[SourceFile], encoder: MiniLMEncoder) -> bool:
     """True when the index holds exactly ``sources`` (by content) embedded with ``encoder``."""
-    from .location import locate
+    from .location import LocalIndex, locate
 
-    return is_up_to_date(locate(index_dir).manifest(), manifest_for(sources, encoder))
+    location = locate(index_dir)
+    if not is_up_to_date(location.manifest(), manifest_for(sources, encoder)):
+        return False
+    if isinstance(location, LocalIndex):
+        # A damaged store is not current either: the caller rebuilds it from the sources.
+        build = location.current_dir()
+        return build is not None and location.problem(build) is None
+    return True
 
 
 def build_index(

@@ -7,7 +7,7 @@ import pytest
 
 from index.errors import IndexStoreError
 from index.reader import find_sources
-from index.store import build_index, open_index
+from index.store import build_index, is_current, open_index
 from tests.conftest import SEED
 from tests.index_fakes import HashEncoder, paragraphs, write_article
 
@@ -66,6 +66,7 @@ def test_damaged_store_is_detected_in_a_child_process(small_index, damage):
             data.write_bytes(data.read_bytes()[:1000])
     with pytest.raises(IndexStoreError, match=r"damaged.*--rebuild"):
         open_index(small_index, enc)
+    assert not is_current(small_index, find_sources([small_index.parent / "news"]), enc)
     # The next ingest notices and rebuilds from the sources instead of copying the damage.
     summary = build_index(small_index, find_sources([small_index.parent / "news"]), enc)
     assert summary.rebuilt and "damaged" in summary.reason
