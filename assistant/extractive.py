@@ -38,9 +38,10 @@ ANSWERABLE_FEATURES = (
     "dense_paragraph",
     "value_type",
     "name_type",
+    "idf_share",
 )
-ANSWERABLE_WEIGHTS = (2.003, 3.184, 1.804, 4.151, 3.112, -0.340, 0.040)
-ANSWERABLE_BIAS = -5.686
+ANSWERABLE_WEIGHTS = (1.247, 3.339, 0.977, 3.391, 3.251, -0.220, 0.096, 2.568)
+ANSWERABLE_BIAS = -5.680
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class ExtractiveBackend:
             float(best.passage.features.get("dense_paragraph", f["cos"])),
             f["value_type"],
             f["name_type"],
+            f["idf_share"],
         )
 
     def confidence(self, question: str, scored: list[_Scored]) -> float:
