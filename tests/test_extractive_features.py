@@ -60,3 +60,21 @@ def test_sentence_features_shares_and_pronoun_context():
     first = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.4, 0.9, para, 1.0, 2), strict=True))
     assert first["cos_context"] == 0.4  # not a pronoun start: its own similarity
     assert first["first_passage"] == 0.0
+
+
+def test_local_idf_weights_rare_question_words_above_common_ones():
+    from assistant.features import local_idf
+
+    q = analyse("Which bridge did the Romans build?")
+    texts = [
+        sentence_text(t) for t in ("The Romans marched.", "The Romans built a bridge.", "The Romans left.")
+    ]
+    idf = local_idf(q, texts)
+    assert idf["bridg"] > idf["roman"] > 0
+    assert local_idf(q, []) == dict.fromkeys(q.terms, 0.0)
+    para = frozenset().union(*(t.terms for t in texts))
+    with_bridge = dict(
+        zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.5, para, 1.0, 0, idf), strict=True)
+    )
+    without = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.5, 0.5, para, 1.0, 0, idf), strict=True))
+    assert with_bridge["idf_share"] > without["idf_share"] > 0
