@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
 from .features import FEATURES, analyse, local_idf, sentence_features, sentence_text
+from .gate import has_asked_type
 from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
@@ -162,6 +163,26 @@ class ExtractiveBackend:
                 confidence=confidence,
             )
         chosen = self.choose(scored)
+        if not any(has_asked_type(question, c.passage.paragraph.sentences[c.index].text) for c in chosen):
+            # "How many…"/"When…" answered without any number or date: take the best
+            # sentence that has one if it is nearly as likely, otherwise the article doesn't say.
+            typed = [
+                c
+                for c in scored
+                if c.score >= s.second_ratio * scored[0].score
+                and has_asked_type(question, c.passage.paragraph.sentences[c.index].text)
+            ]
+            if not typed:
+                return Answer(
+                    question=question,
+                    text=ABSTAIN_TEXT,
+                    citations=[],
+                    abstained=True,
+                    backend=self.name,
+                    passages=passages,
+                    confidence=confidence,
+                )
+            chosen = typed[:1]
         # The best-supported sentence is cited first; text reads in document order.
         citations: list[Citation] = []
         for c in chosen:

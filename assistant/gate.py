@@ -1,0 +1,83 @@
+"""Hard answerability checks that an extractive answer must pass, or the backend abstains.
+
+The learned abstention score weighs soft evidence; one gap is categorical and a reader
+would never accept the answer whatever the score:
+
+* **Missing answer type.** "How many missiles…" or "On what date…" asks for a number or a
+  date; if none of the chosen sentences holds one (other than what the question already
+  says, and a bare year does not count as a quantity), the article has not answered it.
+  The best sentence that does hold one is taken instead when it is nearly as likely.
+
+A check for question names absent from the evidence was measured too and dropped: it
+abstained on too many answerable questions (spelling variants, synonyms).
+
+It uses plain English syntax (interrogatives, digits, month names, capitalisation);
+nothing is keyed to a data set. This module does not score or choose sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .features import analyse, sentence_text
+
+_LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"
+_ASKS = (
+    (
+        "number",
+        re.compile(
+            _LEAD + r"(how\s+(many|much|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
+            r"(what|which)\s+(is|was|are|were)\s+the\s+(population|number|amount|cost|price|"
+            r"percentage|rate|total|value|size|length|height|distance|area|age)\b|"
+            r"(what|which)\s+(percentage|percent|number|amount|proportion)\b)",
+            re.I,
+        ),
+    ),
+    ("duration", re.compile(_LEAD + r"how\s+long\b", re.I)),
+    (
+        "date",
+        re.compile(
+            _LEAD + r"(when\b|(what|which)\s+(\w+\s+)?(year|years|date|day|month|decade|century)\b)",
+            re.I,
+        ),
+    ),
+)
+_QUANTITY = re.compile(
+    r"\b(several|few|many|dozens?|hundreds|thousands|millions|billions|half|once|twice|"
+    r"a\s+(couple|number|lot))\b|[$€£¥%]",
+    re.I,
+)
+_TIME = re.compile(
+    r"\d|\b(ago|century|centuries|decade|era|age|period|reign|war|today|yesterday|"
+    r"tomorrow|week|month|year|season|spring|summer|autumn|winter|dynasty)s?\b",
+    re.I,
+)
+
+
+def asked_type(question: str) -> str | None:
+    """``"number"``, ``"duration"`` or ``"date"`` when the question opens by asking for one.
+
+    Only the interrogative the question *starts* with counts: "What tribe … when he was
+    16?" asks for a name, not a date.
+    """
+    for name, pattern in _ASKS:
+        if pattern.search(question):
+            return name
+    return None
+
+
+def _has(kind: str, question: str, sentence: str) -> bool:
+    q, s = analyse(question), sentence_text(sentence)
+    if kind == "date":
+        return s.has_date or bool(_TIME.search(sentence))
+    if kind == "duration" and (s.has_date or _TIME.search(sentence)):
+        return True
+    # A quantity the question does not already state; a bare year is a date, not a count.
+    new = {n for n in s.numbers - q.numbers if not (n.isdigit() and len(n) == 4)}
+    return bool(new) or bool(_QUANTITY.search(sentence))
+
+
+def has_asked_type(question: str, sentence: str) -> bool:
+    """False only when the question asks for a number, duration or date the sentence lacks."""
+    kind = asked_type(question)
+    return kind is None or _has(kind, question, sentence)

@@ -1,0 +1,40 @@
+"""Hard answerability checks: an asked-for number, duration or date must be in the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.gate import asked_type, has_asked_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many missiles will be delivered?", "number"),
+        ("What is the population of Vladivostok?", "number"),
+        ("How long have they been allies?", "duration"),
+        ("When did the war end?", "date"),
+        ("In what year was it founded?", "date"),
+        ("On what exact date will the summit take place?", "date"),
+        ("What tribe was his wife from when he married at 16?", None),  # 'when' inside a clause
+        ("Who is the defence minister?", None),
+    ],
+)
+def test_asked_type_reads_the_leading_interrogative(question, kind):
+    assert asked_type(question) == kind
+
+
+def test_numbers_dates_and_durations_in_sentences():
+    assert has_asked_type("How many people died?", "About 3,000 people died in the fire.")
+    assert has_asked_type("How many people died?", "Several hundred people died.")
+    assert not has_asked_type("How many missiles?", "North Korea would exchange anti-tank missiles.")
+    # A year is a date, not a count; a number the question already states is not an answer.
+    assert not has_asked_type("How many days will he stay?", "He last visited in 2011.")
+    assert not has_asked_type("How many of the 12 ships sank?", "Of the 12 ships, some sank.")
+    assert has_asked_type("When did he die?", "He died in 2011.")
+    assert has_asked_type("When did the glacial start?", "It ran from ~74,000 BP.")
+    assert not has_asked_type("When will the summit take place?", "The summit will be in Vladivostok.")
+    assert has_asked_type(
+        "How long have they been partners?", "Their partnership goes back to the Cold War era."
+    )
+    assert has_asked_type("Who won?", "Argentina won.")  # no type asked: never blocks
