@@ -74,8 +74,8 @@ def fold(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
-def terms(text: str) -> list[str]:
-    """Content-word stems of ``text`` in order (duplicates kept)."""
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(folded word, stem) of each content word of ``text`` in order (duplicates kept)."""
     stop = _stopwords()
     out = []
     for m in _WORD.finditer(fold(text)):
@@ -83,5 +83,66 @@ def terms(text: str) -> list[str]:
         if word.endswith("'s"):
             word = word[:-2]
         if word and word not in stop:
-            out.append(stem(word))
+            out.append((word, stem(word)))
     return out
+
+
+def terms(text: str) -> list[str]:
+    """Content-word stems of ``text`` in order (duplicates kept)."""
+    return [s for _, s in content_words(text)]
+
+
+class Speller:
+    """Maps misspelt query words onto an index's vocabulary (typo tolerance).
+
+    A word is only a candidate typo when its stem is not in the index and the word itself is
+    not a known English word (``known``: the whole-word entries of the embedding model's
+    WordPiece vocabulary, about 20k common words), so "talk" asked of an article that never
+    says it stays "talk" rather than becoming "tank". Its stem is replaced by the vocabulary stem within an edit distance
+    (optimal string alignment: insert, delete, substitute, swap adjacent) of 1, or 2 for
+    stems of 8 letters or more, preferring the smallest distance, then the stem in most
+    paragraphs. A stem that close to a stopword ("wher", "wich") is a misspelt function
+    word and is dropped. Stems under 4 letters and numbers are kept as they are: too many
+    short words are one edit from each other. rapidfuzz does the distance search (in C,
+    over the whole vocabulary); this class only decides what to replace.
+    """
+
+    def __init__(self, frequency: dict[str, int], known: frozenset[str] = frozenset()) -> None:
+        self.frequency = frequency
+        self.known = known
+        self._choices = list(frequency)
+        self._stop = sorted(_stopwords())
+
+    @staticmethod
+    def budget(term: str) -> int:
+        if len(term) < 4 or any(ch.isdigit() for ch in term):
+            return 0
+        return 1 if len(term) < 8 else 2
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - one speller per index, queries repeat
+    def correct_term(self, term: str) -> str | None:
+        """The vocabulary stem for ``term`` (itself when known or unfixable), None to drop it."""
+        if term in self.frequency:
+            return term
+        k = self.budget(term)
+        if not k:
+            return term
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if process.extractOne(term, self._stop, scorer=OSA.distance, score_cutoff=1) is not None:
+            return None
+        found = process.extract(term, self._choices, scorer=OSA.distance, score_cutoff=k, limit=None)
+        if not found:
+            return term
+        best = min(d for _, d, _ in found)
+        return max((c for c, d, _ in found if d == best), key=lambda c: (self.frequency[c], c))
+
+    def terms(self, text: str) -> list[str]:
+        """``terms(text)`` with misspelt words mapped onto the vocabulary (or dropped)."""
+        out = []
+        for word, t in content_words(text):
+            c = t if word in self.known else self.correct_term(t)
+            if c is not None:
+                out.append(c)
+        return out

@@ -28,7 +28,7 @@ from index.document import Paragraph
 from index.embedding import MiniLMEncoder
 from index.store import IndexStore
 
-from .lexicon import terms
+from .lexicon import Speller, terms
 from .schema import Passage
 
 PARAGRAPH_FEATURES = ("dense_paragraph", "dense_sentence", "dense_top2", "bm25_norm", "share", "title_share")
@@ -52,6 +52,14 @@ class RetrievalSettings:
     cache_paragraphs: int = 5000  # paragraphs whose vectors are kept in memory
 
 
+def known_words(encoder: MiniLMEncoder) -> frozenset[str]:
+    """Whole English words of the embedding model's WordPiece vocabulary (empty if unavailable)."""
+    tokenizer = getattr(encoder, "_tokenizer", None)
+    if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
+        return frozenset()
+    return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and len(w) > 1)
+
+
 class Retriever:
     """Ranks the paragraphs of an ``IndexStore`` for a question."""
 
@@ -72,14 +80,23 @@ class Retriever:
         ]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
+        frequency: dict[str, int] = {}
+        for doc in corpus:
+            for t in set(doc):
+                frequency[t] = frequency.get(t, 0) + 1
+        self.speller = Speller(frequency, known_words(encoder))
         self._vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()  # the UI serves several questions at once
 
     def embed(self, question: str) -> np.ndarray:
         return self.encoder.encode([question])[0]
 
+    def query_terms(self, question: str) -> list[str]:
+        """The question's stems, misspellings mapped onto the index's vocabulary."""
+        return self.speller.terms(question)
+
     def bm25_scores(self, question: str) -> np.ndarray:
-        q = [t for t in terms(question) if t in self._bm25.vocab_dict]
+        q = [t for t in self.query_terms(question) if t in self._bm25.vocab_dict]
         if not q:
             return np.zeros(len(self.store.paragraphs), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(q), dtype=np.float32)
@@ -137,7 +154,7 @@ class Retriever:
         top_bm25 = float(bm25.max()) if len(bm25) else 0.0
         cands = self.candidates(question, qvec, bm25)
         paras = [self.store.paragraphs[i] for i in cands]
-        q_terms = frozenset(terms(question))
+        q_terms = frozenset(self.query_terms(question))
         nq = len(q_terms) or 1
         rows, sims = [], []
         for i, p, (pvec, svecs) in zip(cands, paras, self.vectors(paras), strict=True):
