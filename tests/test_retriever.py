@@ -61,6 +61,6 @@ def test_vector_cache_stays_bounded_and_is_reused(store, encoder):
 
 def test_more_weight_on_bm25_changes_the_fusion(store, encoder):
     q = "Which newspaper reported that the venue might change?"
-    lexical = Retriever(store, encoder, RetrievalSettings(weights=(0, 0, 0, 1, 0, 0)))
+    lexical = Retriever(store, encoder, RetrievalSettings(weights=(0, 0, 0, 1, 0, 0, 0)))
     top = lexical.retrieve(q, top_k=1)[0]
     assert top.score == pytest.approx(top.features["bm25_norm"]) == pytest.approx(1.0)
