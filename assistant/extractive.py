@@ -28,8 +28,8 @@ from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
-SENTENCE_WEIGHTS = (1.409, 1.760, 0.330, 0.576, -2.250, 0.769, 4.667, 0.768, 0.342, -0.137, 2.276)
-SENTENCE_BIAS = -4.399
+SENTENCE_WEIGHTS = (1.808, 2.218, 0.525, 0.686, -1.322, 0.922, 4.238, 0.683, 0.319, -0.253, 2.398)
+SENTENCE_BIAS = -4.261
 # Order: ANSWERABLE_FEATURES.
 ANSWERABLE_FEATURES = (
     "best",
@@ -41,8 +41,8 @@ ANSWERABLE_FEATURES = (
     "name_type",
     "idf_share",
 )
-ANSWERABLE_WEIGHTS = (1.247, 3.339, 0.977, 3.391, 3.251, -0.220, 0.096, 2.568)
-ANSWERABLE_BIAS = -5.680
+ANSWERABLE_WEIGHTS = (1.765, 3.351, 0.965, 3.399, 3.173, -0.237, 0.104, 2.394)
+ANSWERABLE_BIAS = -5.879
 
 
 @dataclass(frozen=True)
