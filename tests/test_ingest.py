@@ -193,3 +193,19 @@ def test_second_writer_gets_a_clear_message_not_a_hang(corpus, tmp_path):
         holder.kill()
         holder.wait()
     assert build_index(index, find_sources([corpus]), HashEncoder()).documents == 3
+
+
+def test_progress_reports_each_stage_to_completion(corpus, tmp_path):
+    seen: dict[str, list[tuple[int, int]]] = {}
+    build_index(
+        tmp_path / "index",
+        find_sources([corpus]),
+        HashEncoder(),
+        lambda s, d, t: seen.setdefault(s, []).append((d, t)),
+    )
+    assert {"parse", "embed", "store"} <= set(seen)
+    for stage, ticks in seen.items():
+        done = [d for d, _ in ticks]
+        assert done == sorted(done), stage
+        assert ticks[-1][0] == ticks[-1][1], stage  # ends at its total
+    assert seen["parse"][-1] == (3, 3) and seen["store"][-1] == (27, 27)
