@@ -83,9 +83,14 @@ class ExtractiveBackend:
 
     def score_sentences(self, question: str, passages: list[Passage]) -> list[_Scored]:
         """Every sentence of the first ``passages_used`` passages, most likely answer first."""
-        q = analyse(question)
         used = passages[: self.settings.passages_used]
         texts = [[sentence_text(s.text) for s in p.paragraph.sentences] for p in used]
+        vocabulary: dict[str, int] = {}
+        for para in texts:
+            for t in para:
+                for stem in t.terms:
+                    vocabulary[stem] = vocabulary.get(stem, 0) + 1
+        q = analyse(question, vocabulary)  # misspelt question words meet the passages' words
         idf = local_idf(q, [t for para in texts for t in para])
         scored = []
         for rank, (passage, para) in enumerate(zip(used, texts, strict=True)):

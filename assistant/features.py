@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .lexicon import fold, terms
+from .lexicon import Speller, fold, known_words, terms
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -105,8 +105,10 @@ def answer_type(question: str) -> str:
     return "other"
 
 
-def analyse(question: str) -> QuestionInfo:
-    stems = terms(question)
+def analyse(question: str, vocabulary: dict[str, int] | None = None) -> QuestionInfo:
+    """The question's words, answer type and values; with ``vocabulary`` (stem -> count of
+    the text being searched), misspelt words are mapped onto it (``lexicon.Speller``)."""
+    stems = Speller(vocabulary, known_words()).terms(question) if vocabulary else terms(question)
     return QuestionInfo(
         text=question,
         terms=frozenset(stems),

