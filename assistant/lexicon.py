@@ -126,12 +126,19 @@ class Speller:
     over the whole vocabulary); this class only decides what to replace.
     """
 
-    def __init__(self, frequency: dict[str, int], known: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        frequency: dict[str, int],
+        known: frozenset[str] = frozenset(),
+        surface: dict[str, str] | None = None,
+    ) -> None:
         self.frequency = frequency
         self.known = known
+        self.surface = surface or {}  # stem -> the word the text most often spells it with
         self._choices = list(frequency)
         self._stop = sorted(_stopwords())
         self._cache: dict[str, str | None] = {}
+        self._stop_for: dict[str, str] = {}  # misspelt stopword stem -> the stopword
 
     @staticmethod
     def budget(term: str) -> int:
@@ -156,7 +163,9 @@ class Speller:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        if process.extractOne(term, self._stop, scorer=OSA.distance, score_cutoff=1) is not None:
+        stops = process.extract(term, self._stop, scorer=OSA.distance, score_cutoff=1, limit=None)
+        if stops:
+            self._stop_for[term] = max((w for w, _, _ in stops), key=lambda w: (w[0] == term[0], len(w), w))
             return None
         found = process.extract(term, self._choices, scorer=OSA.distance, score_cutoff=k, limit=None)
         if not found:
@@ -176,3 +185,24 @@ class Speller:
             if c is not None:
                 out.append(c)
         return out
+
+    def fix(self, text: str) -> str:
+        """``text`` with each misspelt word replaced by its correction, spelt as the indexed
+        text spells it ("wher will they mett" -> "where will they meet"), for the embedding."""
+        stop = _stopwords()
+        out, last = [], 0
+        for m in _WORD.finditer(text):
+            word = fold(m.group(0))
+            if word.endswith("'s"):
+                word = word[:-2]
+            if not word or word in stop or word in self.known:
+                continue
+            t = stem(word)
+            c = self.correct_term(t)
+            new = self._stop_for.get(t) if c is None else (self.surface.get(c, c) if c != t else None)
+            if new:
+                out.append(text[last : m.start()])
+                out.append(new)
+                last = m.end()
+        out.append(text[last:])
+        return "".join(out)

@@ -30,7 +30,7 @@ from index.document import Paragraph
 from index.embedding import MiniLMEncoder
 from index.store import IndexStore
 
-from .lexicon import Speller, known_words, terms
+from .lexicon import Speller, content_words, known_words, terms
 from .schema import Passage
 
 PARAGRAPH_FEATURES = (
@@ -80,22 +80,28 @@ class Retriever:
         titles = {d.id: d.title or "" for d in store.documents.values()}
         self._title_terms = {doc: frozenset(terms(t)) for doc, t in titles.items()}
         self._terms = [frozenset(terms(f"{p.section or ''} {p.text}")) for p in store.paragraphs]
-        corpus = [
-            terms(f"{titles.get(p.document, '')} {p.section or ''} {p.text}") or ["_"]
-            for p in store.paragraphs
-        ]
+        spellings: dict[str, dict[str, int]] = {}
+        corpus = []
+        for p in store.paragraphs:
+            words = content_words(f"{titles.get(p.document, '')} {p.section or ''} {p.text}")
+            for word, t in words:
+                seen = spellings.setdefault(t, {})
+                seen[word] = seen.get(word, 0) + 1
+            corpus.append([t for _, t in words] or ["_"])
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         frequency: dict[str, int] = {}
         for doc in corpus:
             for t in set(doc):
                 frequency[t] = frequency.get(t, 0) + 1
-        self.speller = Speller(frequency, known_words())
+        surface = {t: max(seen, key=seen.__getitem__) for t, seen in spellings.items()}
+        self.speller = Speller(frequency, known_words(), surface)
         self._vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()  # the UI serves several questions at once
 
     def embed(self, question: str) -> np.ndarray:
-        return self.encoder.encode([question])[0]
+        """The question's vector, misspelt words corrected first (typos split WordPiece tokens)."""
+        return self.encoder.encode([self.speller.fix(question)])[0]
 
     def query_terms(self, question: str) -> list[str]:
         """The question's stems, misspellings mapped onto the index's vocabulary."""

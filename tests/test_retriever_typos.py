@@ -36,3 +36,9 @@ def test_retriever_finds_the_paragraph_despite_typos(seed_bot):
     typo = seed_bot.retriever.retrieve("Wher will Kim and Puttin meeet?", top_k=1)[0]
     assert typo.paragraph.id == clean.paragraph.id
     assert seed_bot.retriever.query_terms("Wher will Kim and Puttin meeet?") == terms("Kim Putin meet")
+
+
+def test_fix_rewrites_misspelt_words_as_the_text_spells_them():
+    s = Speller(VOCAB, known=frozenset({"will", "they"}), surface={"meet": "meet", "russia": "russia"})
+    assert s.fix("Wher will they mett in Rusia?") == "where will they meet in russia?"
+    assert s.fix("Will they meet?") == "Will they meet?"
