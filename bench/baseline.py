@@ -120,4 +120,6 @@ def standin_ingest(documents: list[Any], chroma_dir: Path, encoder: Any) -> None
     store = ChromaVectorStore(
         chroma_collection=client.get_or_create_collection("baseline", embedding_function=None)
     )
-    store.add(nodes)
+    step = min(5000, client.get_max_batch_size())  # ChromaVectorStore's own chunks exceed it
+    for i in range(0, len(nodes), step):
+        store.add(nodes[i : i + step])
