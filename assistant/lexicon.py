@@ -135,7 +135,9 @@ class Speller:
         self.frequency = frequency
         self.known = known
         self.surface = surface or {}  # stem -> the word the text most often spells it with
-        self._choices = list(frequency)
+        self._by_length: dict[int, list[str]] = {}
+        for t in frequency:
+            self._by_length.setdefault(len(t), []).append(t)
         self._stop = sorted(_stopwords())
         self._cache: dict[str, str | None] = {}
         self._stop_for: dict[str, str] = {}  # misspelt stopword stem -> the stopword
@@ -167,7 +169,8 @@ class Speller:
         if stops:
             self._stop_for[term] = max((w for w, _, _ in stops), key=lambda w: (w[0] == term[0], len(w), w))
             return None
-        found = process.extract(term, self._choices, scorer=OSA.distance, score_cutoff=k, limit=None)
+        near = [t for n in range(len(term) - k, len(term) + k + 1) for t in self._by_length.get(n, ())]
+        found = process.extract(term, near, scorer=OSA.distance, score_cutoff=k, limit=None)
         if not found:
             return term
         best = min(d for _, d, _ in found)
