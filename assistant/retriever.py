@@ -66,35 +66,56 @@ class RetrievalSettings:
     cache_paragraphs: int = 5000  # paragraphs whose vectors are kept in memory
 
 
+def _code_key() -> str:
+    """Changes whenever the code that derives the side index does."""
+    import hashlib
+    from pathlib import Path
+
+    from . import lexicon
+
+    here = Path(__file__).read_bytes() + Path(lexicon.__file__).read_bytes()
+    return hashlib.sha256(here).hexdigest()[:12]
+
+
+def _side_index(store: IndexStore):
+    """Title terms, paragraph term sets, BM25, term frequencies and surface spellings."""
+    import bm25s
+
+    titles = {d.id: d.title or "" for d in store.documents.values()}
+    title_terms = {doc: frozenset(terms(t)) for doc, t in titles.items()}
+    para_terms = [frozenset(terms(f"{p.section or ''} {p.text}")) for p in store.paragraphs]
+    spellings: dict[str, dict[str, int]] = {}
+    corpus = []
+    for p in store.paragraphs:
+        words = content_words(f"{titles.get(p.document, '')} {p.section or ''} {p.text}")
+        for word, t in words:
+            seen = spellings.setdefault(t, {})
+            seen[word] = seen.get(word, 0) + 1
+        corpus.append([t for _, t in words] or ["_"])
+    bm25 = bm25s.BM25()
+    bm25.index(corpus, show_progress=False)
+    frequency: dict[str, int] = {}
+    for doc in corpus:
+        for t in set(doc):
+            frequency[t] = frequency.get(t, 0) + 1
+    surface = {t: max(seen, key=seen.__getitem__) for t, seen in spellings.items()}
+    return title_terms, para_terms, bm25, frequency, surface
+
+
 class Retriever:
     """Ranks the paragraphs of an ``IndexStore`` for a question."""
 
     def __init__(
         self, store: IndexStore, encoder: MiniLMEncoder, settings: RetrievalSettings | None = None
     ) -> None:
-        import bm25s
-
         self.store = store
         self.encoder = encoder
         self.settings = settings or RetrievalSettings()
-        titles = {d.id: d.title or "" for d in store.documents.values()}
-        self._title_terms = {doc: frozenset(terms(t)) for doc, t in titles.items()}
-        self._terms = [frozenset(terms(f"{p.section or ''} {p.text}")) for p in store.paragraphs]
-        spellings: dict[str, dict[str, int]] = {}
-        corpus = []
-        for p in store.paragraphs:
-            words = content_words(f"{titles.get(p.document, '')} {p.section or ''} {p.text}")
-            for word, t in words:
-                seen = spellings.setdefault(t, {})
-                seen[word] = seen.get(word, 0) + 1
-            corpus.append([t for _, t in words] or ["_"])
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(corpus, show_progress=False)
-        frequency: dict[str, int] = {}
-        for doc in corpus:
-            for t in set(doc):
-                frequency[t] = frequency.get(t, 0) + 1
-        surface = {t: max(seen, key=seen.__getitem__) for t, seen in spellings.items()}
+        # Built from the stored paragraphs; kept with a local build (keyed by this code) so
+        # a large archive opens fast, rebuilt from the data on a Chroma server.
+        self._title_terms, self._terms, self._bm25, frequency, surface = store.cached(
+            f"retriever-{_code_key()}", lambda: _side_index(store)
+        )
         self.speller = Speller(frequency, known_words(), surface)
         self._vectors: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()  # the UI serves several questions at once
