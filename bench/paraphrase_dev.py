@@ -6,7 +6,9 @@
 of the same questions are generated here (seeded: one letter dropped, swapped or doubled in
 up to two content words of each). Each set is ranked against the whole 32-article corpus and
 against its own article indexed alone (a small index, like a single news article), next to
-the original questions, and all 838 xquad questions for the guard rail. Prints hit@1 / MRR@10.
+the original questions, and all 838 xquad questions (as asked, and with seeded typos) for
+the guard rail. Prints hit@1 / MRR@10, then the answers' gold containment, top citation and
+abstention rate on each set.
 This is the set to tune robustness on; the seed suite stays a held-out check.
 """
 
@@ -55,6 +57,23 @@ def rank_metrics(retriever, items) -> tuple[float, float]:
     return h1 / len(items), rr / len(items)
 
 
+def answer_metrics(bot_for, items) -> tuple[float, float, float]:
+    """(answer contains a gold answer, top citation is the gold ¶, abstained) over ``items``."""
+    contained = gold = abstained = 0
+    for text, q in items:
+        ans = bot_for(q).ask(text)
+        abstained += ans.abstained
+        contained += (not ans.abstained) and any(_norm(a) in _norm(ans.text) for a in q.answers)
+        top = ans.citations[0] if ans.citations else None
+        gold += top is not None and (top.document, top.paragraph) == (q.doc_id, q.paragraph)
+    n = len(items)
+    return contained / n, gold / n, abstained / n
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def main() -> int:
     from index.embedding import MiniLMEncoder
 
@@ -64,11 +83,15 @@ def main() -> int:
     spec = yaml.safe_load((HERE / "paraphrase_dev.yaml").read_text(encoding="utf-8"))["items"]
     rng = random.Random(6)
     sets: dict[str, list] = {"original": [], "paraphrase": [], "typo": []}
+    by_id_q = {}
     for item in spec:
         q = by_id[item["id"]]
         sets["original"].append((q.text, q.doc_id, q.paragraph, q.article))
         sets["paraphrase"].append((item["q"], q.doc_id, q.paragraph, q.article))
         sets["typo"].append((typo(q.text, rng), q.doc_id, q.paragraph, q.article))
+        for name in sets:
+            text = sets[name][-1][0]
+            by_id_q[(q.doc_id, q.paragraph, text)] = q
     print(f"{'set':12s} {'corpus hit@1':>12s} {'MRR':>6s} {'article hit@1':>14s} {'MRR':>6s}")
     singles = {}
     for name, items in sets.items():
@@ -85,6 +108,18 @@ def main() -> int:
     allq = [(q.text, q.doc_id, q.paragraph) for q in questions]
     c = rank_metrics(bot.retriever, allq)
     print(f"{'xquad (838)':12s} {c[0]:12.3f} {c[1]:6.3f}")
+    rng = random.Random(7)
+    c = rank_metrics(bot.retriever, [(typo(q.text, rng), q.doc_id, q.paragraph) for q in questions])
+    print(f"{'xquad typos':12s} {c[0]:12.3f} {c[1]:6.3f}")
+    print(f"\n{'answers':20s} {'contained':>9s} {'top cite':>9s} {'abstained':>9s}")
+    for name, items in sets.items():
+        pairs = [(text, by_id_q[(doc, para, text)]) for text, doc, para, _ in items]
+        for level, bot_for in (
+            ("corpus", lambda q: bot),
+            ("article", lambda q: single_article_bot(paths, q.article, encoder)),
+        ):
+            m = answer_metrics(bot_for, pairs)
+            print(f"{name + ' / ' + level:20s} {m[0]:9.3f} {m[1]:9.3f} {m[2]:9.3f}")
     return 0
 
 
