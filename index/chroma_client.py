@@ -85,13 +85,22 @@ def get_collection(client: Any, name: str):
     return client.get_collection(name, embedding_function=None)
 
 
+def _batch_limit(collection: Any) -> int:
+    """PAGE, or less if this client or server accepts smaller batches."""
+    try:
+        return max(1, min(PAGE, int(collection._client.get_max_batch_size())))
+    except Exception:  # an older client without the call: PAGE is below every known limit
+        return PAGE
+
+
 def add_records(collection: Any, ids, embeddings, documents, metadatas) -> None:
-    for i in range(0, len(ids), PAGE):
+    step = _batch_limit(collection)
+    for i in range(0, len(ids), step):
         collection.add(
-            ids=list(ids[i : i + PAGE]),
-            embeddings=embeddings[i : i + PAGE],
-            documents=list(documents[i : i + PAGE]),
-            metadatas=list(metadatas[i : i + PAGE]),
+            ids=list(ids[i : i + step]),
+            embeddings=embeddings[i : i + step],
+            documents=list(documents[i : i + step]),
+            metadatas=list(metadatas[i : i + step]),
         )
 
 
