@@ -81,7 +81,8 @@ class Assistant:
         """Open the index of ``sources`` (default: the seed article), building it if needed."""
         encoder = encoder or MiniLMEncoder()
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
-        index_path = Path(index_dir) if index_dir else default_index_dir(files)
+        roots = list(sources) if sources else [SEEDS_DIR]
+        index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
         if rebuild or not is_current(index_path, files, encoder):
             build_index(index_path, files, encoder, progress=progress, full=rebuild)
         store = open_index(index_path, encoder)

@@ -22,9 +22,14 @@ def home() -> Path:
     return Path(os.environ.get("FOOTNOTE_HOME") or Path.home() / ".footnote").expanduser()
 
 
-def default_index_dir(sources: list[SourceFile]) -> Path:
-    """A stable index location for a set of sources (same files, same index)."""
-    key = "\n".join(sorted(str(s.path.resolve()) for s in sources))
+def default_index_dir(sources: list[SourceFile], roots: list[str | Path] | None = None) -> Path:
+    """A stable index location for a set of sources (same files, same index).
+
+    With ``roots`` (the files and folders the user named), the location depends on those
+    only, so adding or deleting a file in a folder updates the same index incrementally.
+    """
+    paths = [Path(r).expanduser().resolve() for r in roots] if roots else [s.path.resolve() for s in sources]
+    key = "\n".join(sorted(str(p) for p in paths))
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     name = slugify(sources[0].doc_id if len(sources) == 1 else f"{sources[0].path.parent.name}-corpus")
     return home() / "indexes" / f"{name[:40]}-{digest}"

@@ -42,7 +42,7 @@ from assistant.retriever import Retriever
 marks["imports"] = time.perf_counter() - t0; t = time.perf_counter()
 sources = [sys.argv[1]]
 files = find_sources(sources)
-index_dir = default_index_dir(files)
+index_dir = default_index_dir(files, sources)
 enc = MiniLMEncoder()
 assert is_current(index_dir, files, enc)
 marks["find sources + manifest check"] = time.perf_counter() - t; t = time.perf_counter()

@@ -209,3 +209,17 @@ def test_progress_reports_each_stage_to_completion(corpus, tmp_path):
         assert done == sorted(done), stage
         assert ticks[-1][0] == ticks[-1][1], stage  # ends at its total
     assert seen["parse"][-1] == (3, 3) and seen["store"][-1] == (27, 27)
+
+
+def test_deleting_a_file_from_a_folder_updates_the_same_index(corpus):
+    from assistant import Assistant
+
+    enc = HashEncoder()
+    first = Assistant.open([corpus], backend="extractive", encoder=enc)
+    (corpus / "beta.md").unlink()
+    enc.calls.clear()
+    second = Assistant.open([corpus], backend="extractive", encoder=enc)
+    assert second.index_dir == first.index_dir  # keyed by the folder, not by its files
+    assert set(second.documents) == {"alpha", "gamma"}
+    assert second.store.last_ingest["removed_documents"] == ["beta"]
+    assert enc.embedded == 0  # nothing re-embedded: beta's records were just dropped
