@@ -57,6 +57,7 @@ class Assistant:
         self.backend = backend
         self.index_dir = index_dir
         self.sources = sources or []
+        self.ingest_summary = None
         # The offline backend doubles as the fallback when an LLM backend fails.
         self.extractive = (
             backend
@@ -83,13 +84,16 @@ class Assistant:
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
         roots = list(sources) if sources else [SEEDS_DIR]
         index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
+        summary = None
         if rebuild or not is_current(index_path, files, encoder):
-            build_index(index_path, files, encoder, progress=progress, full=rebuild)
+            summary = build_index(index_path, files, encoder, progress=progress, full=rebuild)
         store = open_index(index_path, encoder)
         retriever = Retriever(store, encoder, retrieval)
         multi = len(store.documents) > 1
         chosen = _make_backend(backend, multi, extractive, llm_settings)
-        return cls(store, retriever, chosen, index_path, [f.path for f in files])
+        bot = cls(store, retriever, chosen, index_path, [f.path for f in files])
+        bot.ingest_summary = summary  # what this open() changed in the index, if anything
+        return bot
 
     # -- the two seams -------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:

@@ -64,11 +64,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     finally:
         close()
+    if bot.ingest_summary is not None:
+        for line in bot.ingest_summary.lines():
+            print(safe(line))
+    else:
+        print("The index is up to date; nothing to do (use --rebuild to rebuild it).")
     docs = bot.documents
     paragraphs = sum(d.paragraphs for d in docs.values())
-    print(f"Indexed {len(docs)} document(s), {paragraphs} paragraph(s) in {bot.index_dir}")
-    for d in docs.values():
-        print(f"  {d.id}: {d.paragraphs} ¶  {safe(d.title or '(untitled)')}")
+    print(f"Index: {len(docs)} document(s), {paragraphs} paragraph(s) in {bot.index_dir}")
     return 0
 
 

@@ -29,7 +29,7 @@ def home(tmp_path_factory):
     home = tmp_path_factory.mktemp("cli-home")
     r = run("ingest", str(SEED), env_home=home)
     assert r.returncode == 0, r.stderr
-    assert "9 paragraph" in r.stdout
+    assert "9 paragraph" in r.stdout and "added" in r.stdout
     return home
 
 
