@@ -221,10 +221,15 @@ class Retriever:
             return []
         _, cands, sims, x = self.features(question)
         fused = x @ np.asarray(s.weights, dtype=np.float32)
-        order = np.argsort(-fused, kind="stable")[:top_k]
-        passages = []
-        for j in order:
+        passages: list[Passage] = []
+        seen: set[str] = set()
+        for j in np.argsort(-fused, kind="stable"):
             p = self.store.paragraphs[cands[j]]
+            if p.text in seen:  # the same paragraph twice (a copied file, a repeated line)
+                continue
+            if len(passages) == top_k:
+                break
+            seen.add(p.text)
             info = self.store.documents.get(p.document)
             passages.append(
                 Passage(
