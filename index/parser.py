@@ -25,7 +25,7 @@ MAX_PARAGRAPH_CHARS = 4000
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 
-_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=[ \t]*\n[ \t]*\n|\s*\Z)", re.S)
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _MONTHS = (

@@ -84,3 +84,8 @@ def test_huge_paragraph_is_split_below_the_cap_with_stable_ids():
     assert all(len(p.text) <= MAX_PARAGRAPH_CHARS for p in a.paragraphs)
     assert [p.id for p in a.paragraphs] == [p.id for p in b.paragraphs]
     assert len({p.id for p in a.paragraphs}) == len(a.paragraphs)
+
+
+def test_trailing_spaces_before_a_blank_line_still_separate_paragraphs():
+    doc = parse_article("Title\n\nFirst paragraph. \t\n\nSecond paragraph.  \n \nThird.", "t")
+    assert [p.text for p in doc.paragraphs] == ["First paragraph.", "Second paragraph.", "Third."]
