@@ -153,20 +153,23 @@ class ExtractiveBackend:
                 chosen += [c for c in scored if c.passage is best.passage and c.index == best.index - 1]
         return chosen
 
+    def _abstain(self, question: str, passages: list[Passage], confidence: float) -> Answer:
+        return Answer(
+            question=question,
+            text=ABSTAIN_TEXT,
+            citations=[],
+            abstained=True,
+            backend=self.name,
+            passages=passages,
+            confidence=confidence,
+        )
+
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         s = self.settings
         scored = self.score_sentences(question, passages)
         confidence = self.confidence(question, scored)
         if not scored or confidence < s.abstain_below:
-            return Answer(
-                question=question,
-                text=ABSTAIN_TEXT,
-                citations=[],
-                abstained=True,
-                backend=self.name,
-                passages=passages,
-                confidence=confidence,
-            )
+            return self._abstain(question, passages, confidence)
         chosen = self.choose(scored)
         if not any(has_asked_type(question, c.passage.paragraph.sentences[c.index].text) for c in chosen):
             # "How many…"/"When…" answered without any number or date: take the best
@@ -178,15 +181,7 @@ class ExtractiveBackend:
                 and has_asked_type(question, c.passage.paragraph.sentences[c.index].text)
             ]
             if not typed:
-                return Answer(
-                    question=question,
-                    text=ABSTAIN_TEXT,
-                    citations=[],
-                    abstained=True,
-                    backend=self.name,
-                    passages=passages,
-                    confidence=confidence,
-                )
+                return self._abstain(question, passages, confidence)
             chosen = typed[:1]
         # The best-supported sentence is cited first; text reads in document order.
         citations: list[Citation] = []
