@@ -21,7 +21,7 @@ from index.reader import find_sources
 from index.store import IndexStore, Progress, build_index, is_current, open_index
 
 from .citations import verify
-from .condense import fallback, is_follow_up, retrieval_query
+from .condense import fallback, is_follow_up, retrieval_query, split_compound
 from .config import SEEDS_DIR, default_index_dir
 from .extractive import ExtractiveBackend, ExtractiveSettings
 from .question import clean_question
@@ -109,6 +109,34 @@ class Assistant:
         ask_history = getattr(self.backend, "ask", None)
         if ask_history is not None:  # backends that rewrite follow-ups themselves (LLM)
             return self._checked(ask_history(question, list(history or []), self.retriever))
+        parts = split_compound(question)
+        if len(parts) == 2:
+            return self._checked(self._compound(question, parts, history))
+        return self._checked(self._single(question, history))
+
+    def _compound(self, question: str, parts: list[str], history: History | None) -> Answer:
+        """Answer each half of a two-part question; the second may lean on the first."""
+        first = self._single(parts[0], history)
+        second = self._single(parts[1], [*(history or []), (parts[0], first.text)])
+        answers = [a for a in (first, second) if not a.abstained]
+        if len(answers) < 2:
+            whole = self._single(question, history)
+            return whole if whole.abstained or not answers else answers[0]
+        citations, seen = [], set()
+        for c in first.citations + second.citations:
+            if (c.document, c.paragraph, c.quote) not in seen:
+                seen.add((c.document, c.paragraph, c.quote))
+                citations.append(c)
+        return dataclasses.replace(
+            first,
+            question=question,
+            text=first.text if second.text in first.text else f"{first.text} {second.text}",
+            citations=citations,
+            passages=first.passages + [p for p in second.passages if p not in first.passages],
+            confidence=min(first.confidence or 0.0, second.confidence or 0.0),
+        )
+
+    def _single(self, question: str, history: History | None) -> Answer:
         if history and is_follow_up(question):
             # "And who reported that?" leans on the previous turn: retrieve with it, score
             # sentences against the follow-up (or, failing that, both questions).
@@ -126,7 +154,7 @@ class Assistant:
                 retry = self.backend.answer(question, self.retriever.retrieve(standalone))
                 if not retry.abstained:
                     answer = dataclasses.replace(retry, standalone_question=standalone)
-        return self._checked(answer)
+        return answer
 
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they arrive, then the full checked ``Answer``."""

@@ -61,6 +61,25 @@ def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     return combined[-MAX_QUESTION_CHARS:]
 
 
+_COMPOUND = re.compile(r",?\s+and\s+(?=(what|who|whom|where|when|why|how|which)\b)", re.I)
+
+
+def split_compound(question: str) -> list[str]:
+    """'Who is X, and what did he propose?' -> ['Who is X?', 'what did he propose?'].
+
+    Only a conjunction followed by a new question word splits; 'Who are Kim and Putin?'
+    stays whole. At most two parts.
+    """
+    m = _COMPOUND.search(question)
+    if m is None or m.start() < 8:
+        return [question]
+    first, second = question[: m.start()].strip(), question[m.end() :].strip()
+    if len(second.split()) < 3:
+        return [question]
+    first = first if first.endswith("?") else f"{first}?"
+    return [first, second]
+
+
 def is_follow_up(question: str) -> bool:
     """Whether a short question leans on an earlier one ("And who reported that?").
 

@@ -121,3 +121,21 @@ def test_follow_up_detection():
     assert is_follow_up("And who reported that?")
     assert is_follow_up("Could it be moved?")
     assert not is_follow_up("Who is Russia's Defence Minister?")
+
+
+def test_compound_question_is_answered_in_both_parts(seed_bot):
+    ans = seed_bot.ask("Who is Sergei Shoigu, and what did he propose when he was in Pyongyang?")
+    assert not ans.abstained
+    assert "Defence Minister" in ans.text and "naval drill" in ans.text
+    assert {4, 6} <= {c.paragraph for c in ans.citations}
+    _check_citations(seed_bot, ans)
+
+
+def test_compound_split_only_on_a_new_question_word():
+    from assistant.condense import split_compound
+
+    assert split_compound("Who is X, and what did he propose there?") == [
+        "Who is X?",
+        "what did he propose there?",
+    ]
+    assert split_compound("Who are Kim and Putin?") == ["Who are Kim and Putin?"]
