@@ -6,16 +6,14 @@ bad uploads that must be refused clearly without changing anything.
 
 from __future__ import annotations
 
-import http.client
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from gradio_client import Client, handle_file
 
 from assistant.ui import build_app
 from tests.conftest import SEED
-from tests.test_ui_support import index_factory, serve
+from tests.test_ui_support import index_factory, post_upload, serve
 
 pytestmark = pytest.mark.slow
 
@@ -150,27 +148,9 @@ def test_pasting_nothing_is_refused(client):
 def test_too_large_uploads_are_refused_by_the_server(ui, client):
     """The server enforces the size limit itself (a client need not check it)."""
     before = client.predict(api_name="/articles")
-    u = urlparse(ui["url"])
-    body = b"a" * 2_100_000
-    boundary = "footnoteboundary"
-    payload = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
-            "Content-Type: text/plain\r\n\r\n"
-        ).encode()
-        + body
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    conn.request(
-        "POST",
-        "/gradio_api/upload",
-        body=payload,
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )
-    resp = conn.getresponse()
-    text = resp.read().decode("utf-8", "replace")
-    assert resp.status == 413, (resp.status, text[:200])
+    status, body = post_upload(ui["url"], "big.txt", b"a" * 2_100_000)
+    text = body.decode("utf-8", "replace")
+    assert status == 413, (status, text[:200])
     assert client.predict(api_name="/articles") == before
 
 

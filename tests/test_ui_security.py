@@ -10,7 +10,7 @@ from gradio_client import Client
 
 from assistant.ui import build_app
 from tests.conftest import SEED
-from tests.test_ui_support import index_factory, serve
+from tests.test_ui_support import index_factory, post_upload, serve
 
 pytestmark = pytest.mark.slow
 
@@ -68,26 +68,9 @@ def upload_bytes(url: str, name: str, data: bytes) -> str:
     """POST a file to Gradio's upload route; return the server path it was stored at."""
     import json
 
-    u = urlparse(url)
-    boundary = "footnoteboundary"
-    payload = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
-            "Content-Type: text/plain\r\n\r\n"
-        ).encode()
-        + data
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    conn.request(
-        "POST",
-        "/gradio_api/upload",
-        body=payload,
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )
-    resp = conn.getresponse()
-    assert resp.status == 200
-    return json.loads(resp.read())[0]
+    status, body = post_upload(url, name, data, timeout=10)
+    assert status == 200
+    return json.loads(body)[0]
 
 
 def test_file_route_never_returns_private_or_system_files(ui):

@@ -66,3 +66,32 @@ class EchoBackend:
             passages=passages,
             notice=self.notice,
         )
+
+
+def post_upload(url: str, name: str, data: bytes, timeout: float = 30):
+    """POST raw bytes to Gradio's upload route as a multipart form; return (status, body)."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    boundary = "footnoteboundary"
+    payload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        conn.request(
+            "POST",
+            "/gradio_api/upload",
+            body=payload,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
