@@ -174,11 +174,6 @@ class IndexStore:
                 out.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
         return out
 
-    @property
-    def collection(self) -> _Records:
-        """``get(ids=..., include=["embeddings"])`` across both collections (prefer ``vectors``)."""
-        return _Records(self)
-
     def sentence_vectors(self, paragraphs: list[Paragraph]) -> dict[str, np.ndarray]:
         """Stored sentence embeddings of ``paragraphs``, keyed by paragraph id (rows in order)."""
         vectors = self.vectors([f"{p.id}#s{i}" for p in paragraphs for i in range(len(p.sentences))])
@@ -189,18 +184,6 @@ class IndexStore:
             else empty
             for p in paragraphs
         }
-
-
-class _Records:
-    """The slice of Chroma's ``Collection.get`` the retriever uses, over both collections."""
-
-    def __init__(self, store: IndexStore) -> None:
-        self._store = store
-
-    def get(self, ids: list[str], include: list[str] | None = None) -> dict[str, Any]:
-        found = self._store.vectors(list(ids))
-        kept = [i for i in ids if i in found]
-        return {"ids": kept, "embeddings": np.stack([found[i] for i in kept]) if kept else np.zeros((0, 0))}
 
 
 def current_build(index_dir: Path) -> Path | None:

@@ -99,10 +99,8 @@ def test_seed_index_with_the_real_model(seed_index, encoder):
             ]
         ]
     )
-    got = store.collection.get(
-        ids=[store.paragraphs[0].id, f"{store.paragraphs[0].id}#s0"], include=["embeddings"]
-    )
-    assert got["embeddings"].shape == (2, encoder.dimension)
+    got = store.vectors([store.paragraphs[0].id, f"{store.paragraphs[0].id}#s0"])
+    assert np.stack(list(got.values())).shape == (2, encoder.dimension)
 
 
 def test_seed_unchanged_reingest_is_a_no_op(seed_index_copy, encoder):
