@@ -7,8 +7,11 @@ word bigrams and its expected answer type, read off the interrogative at its sta
 similarity (the sentence's own, and with its neighbour for sentences opening with a pronoun),
 the share of question words it and its paragraph contain, word-bigram overlap, whether it
 holds a value of the expected answer type that the question itself does not, and the
-paragraph's retrieval rank. Patterns are plain English syntax (digits, month names,
-capitalised words); nothing is keyed to any data set. This module does not score or choose.
+paragraph's retrieval score. ``place_cue`` says whether a sentence names a place (for the
+backend's "where" policy). A misspelt opening interrogative ("wher", "hw") is corrected
+before the answer type is read. Patterns are plain English syntax (digits, month names,
+capitalised words, prepositions); nothing is keyed to any data set. This module does not
+score or choose.
 """
 
 from __future__ import annotations
@@ -39,6 +42,18 @@ _DATE = re.compile(
     re.I,
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b[A-Z]{2,}\b")
+# Where a place is named: a capitalised name after a locative preposition ("in Vladivostok",
+# "to Moscow"), or a noun that says a place is meant ("the venue", "a port city").
+_LOCATIVE_NAME = re.compile(
+    r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|throughout|via|between|around)\s+"
+    r"(?:[Tt]he\s+)?([A-Z][\w'’-]*[a-z][\w'’-]*)"
+)
+_PLACE_NOUN = re.compile(
+    r"\b(city|cities|town|capital|country|countries|port|region|province|village|island|"
+    r"location|destination|venue|site|headquarters|border|coast|continent|county|district|"
+    r"territory|neighbou?rhood|street|building)\b",
+    re.I,
+)
 _PRONOUN_START = re.compile(
     r"^\W*(he|she|it|they|this|these|those|that|his|her|its|their|him|them|there|such|the\s+(latter|former))\b",
     re.I,
@@ -98,7 +113,34 @@ def _bigrams(stems: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pairwise(stems))
 
 
+_INTERROGATIVES = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
+_FIRST_WORD = re.compile(r"^(\W*(?:(?:and|so|but)\s+)?)([A-Za-z]+)", re.I)
+
+
+def fix_interrogative(question: str) -> str:
+    """The question with a misspelt opening interrogative corrected ("wher will…" -> "where
+    will…", "hw many" -> "how many"), so its answer type survives the typo. Only a first word
+    that is not an English word and is one edit (OSA) from an interrogative changes; between
+    two, the one reached by adding or dropping a letter wins, else it is left as it is."""
+    m = _FIRST_WORD.match(question)
+    if not m:
+        return question
+    word = m.group(2).lower()
+    if word in _INTERROGATIVES or len(word) < 2 or word in known_words():
+        return question
+    from rapidfuzz.distance import OSA, Indel
+
+    near = [w for w in _INTERROGATIVES if OSA.distance(word, w) <= 1]
+    if len(near) > 1:  # "wher": a dropped letter ("where") beats a changed one ("when")
+        best = min(Indel.distance(word, w) for w in near)
+        near = [w for w in near if Indel.distance(word, w) == best]
+    if len(near) != 1:
+        return question
+    return question[: m.start(2)] + near[0] + question[m.end(2) :]
+
+
 def answer_type(question: str) -> str:
+    question = fix_interrogative(question)
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
@@ -129,6 +171,7 @@ class SentenceText:
     numbers: frozenset[str]
     capitalised: frozenset[str]
     has_date: bool
+    places: frozenset[str]  # names after a locative preposition, and place nouns
     pronoun_start: bool
     words: int
 
@@ -143,6 +186,8 @@ def sentence_text(text: str) -> SentenceText:
         numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(text)),
         capitalised=frozenset(fold(m.group(0)) for m in _CAPITALISED.finditer(text)),
         has_date=bool(_DATE.search(text)),
+        places=frozenset(fold(m.group(1)) for m in _LOCATIVE_NAME.finditer(text))
+        | frozenset(fold(m.group(1)) for m in _PLACE_NOUN.finditer(text)),
         pronoun_start=bool(_PRONOUN_START.match(text)),
         words=len(text.split()),
     )
@@ -174,6 +219,15 @@ def typed(q: QuestionInfo, s: SentenceText) -> tuple[float, float]:
     return 0.0, 0.0
 
 
+def place_cue(q: QuestionInfo, s: SentenceText) -> float:
+    """+1/-1: a place question and a sentence that does / does not name a place the question
+    does not (a name after "in", "at", "to"…, or a word such as "venue" or "city"); 0 otherwise."""
+    if q.kind != "place":
+        return 0.0
+    asked = q.capitalised | {fold(w) for w in q.text.split()}
+    return 1.0 if s.places - asked else -1.0
+
+
 FEATURES = (
     "cos",  # cosine similarity of the sentence to the question
     "cos_context",  # the previous sentence's similarity when this one opens with a pronoun (else cos)
@@ -184,9 +238,11 @@ FEATURES = (
     "idf_share",  # share of the question's words, each weighted by its rarity among the candidates
     "value_type",  # +1/-1: has/lacks the number or date the question asks for (0: not asked)
     "name_type",  # +1/-1: has/lacks a new capitalised name when asked who/where (0: not asked)
-    "passage",  # the paragraph's retrieval probability
-    "first_passage",  # 1 for the top-ranked paragraph
+    "passage",  # the paragraph's fused retrieval score
 )
+# No "top-ranked paragraph" bonus: within one article every paragraph shares the topic and
+# the first one retrieved is often not the answer's; such a bonus (fitted on a many-article
+# corpus) made the scorer repeat the paragraph that restates the question.
 
 
 def local_idf(q: QuestionInfo, sentences: list[SentenceText]) -> dict[str, float]:
@@ -211,7 +267,6 @@ def sentence_features(
     cos_context: float,
     paragraph_terms: frozenset[str],
     passage_score: float,
-    rank: int,
     idf: dict[str, float] | None = None,
 ) -> tuple[float, ...]:
     s = sentences[i]
@@ -236,5 +291,4 @@ def sentence_features(
         idf_share,
         *typed(q, s),
         passage_score,
-        float(rank == 0),
     )

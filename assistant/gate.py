@@ -4,7 +4,8 @@ The learned abstention score weighs soft evidence; one gap is categorical and a 
 would never accept the answer whatever the score:
 
 * **Missing answer type.** "How many missiles…" or "On what date…" asks for a number or a
-  date; if none of the chosen sentences holds one (other than what the question already
+  date, "How much is the deal worth?" for an amount of money (a currency, not just any
+  number); if none of the chosen sentences holds one (other than what the question already
   says, and a bare year does not count as a quantity), the article has not answered it.
   The best sentence that does hold one is taken instead when it is nearly as likely.
 
@@ -19,10 +20,19 @@ from __future__ import annotations
 
 import re
 
-from .features import analyse, sentence_text
+from .features import analyse, fix_interrogative, sentence_text
 
 _LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"
 _ASKS = (
+    (
+        "money",
+        re.compile(
+            _LEAD + r"(how\s+much\s+(money|cash|funding)\b|how\s+much\b.*\b(cost|costs|worth|paid|pay|"
+            r"spend|spent|charge|charged|earn|earned|sell|sold)\b|(what|which)\s+(is|was|are|were)\s+"
+            r"the\s+(cost|price|value|budget|fee|salary)\b)",
+            re.I,
+        ),
+    ),
     (
         "number",
         re.compile(
@@ -47,6 +57,11 @@ _QUANTITY = re.compile(
     r"a\s+(couple|number|lot))\b|[$€£¥%]",
     re.I,
 )
+_MONEY = re.compile(
+    r"[$€£¥₽₩]|\b(dollars?|euros?|pounds?|yen|yuan|renminbi|roubles?|rubles?|rupees?|won|francs?|"
+    r"pesos?|cents?|usd|eur|gbp)\b",
+    re.I,
+)
 _TIME = re.compile(
     r"\d|\b(ago|century|centuries|decade|era|age|period|reign|war|today|yesterday|"
     r"tomorrow|week|month|year|season|spring|summer|autumn|winter|dynasty)s?\b",
@@ -55,11 +70,12 @@ _TIME = re.compile(
 
 
 def asked_type(question: str) -> str | None:
-    """``"number"``, ``"duration"`` or ``"date"`` when the question opens by asking for one.
+    """``"money"``, ``"number"``, ``"duration"`` or ``"date"`` when the question opens by asking for one.
 
     Only the interrogative the question *starts* with counts: "What tribe … when he was
     16?" asks for a name, not a date.
     """
+    question = fix_interrogative(question)
     for name, pattern in _ASKS:
         if pattern.search(question):
             return name
@@ -68,6 +84,8 @@ def asked_type(question: str) -> str | None:
 
 def _has(kind: str, question: str, sentence: str) -> bool:
     q, s = analyse(question), sentence_text(sentence)
+    if kind == "money":  # an amount of money: a currency, not just any number
+        return bool(_MONEY.search(sentence))
     if kind == "date":
         return s.has_date or bool(_TIME.search(sentence))
     if kind == "duration" and (s.has_date or _TIME.search(sentence)):
@@ -78,6 +96,6 @@ def _has(kind: str, question: str, sentence: str) -> bool:
 
 
 def has_asked_type(question: str, sentence: str) -> bool:
-    """False only when the question asks for a number, duration or date the sentence lacks."""
+    """False only when the question asks for money, a number, a duration or a date the sentence lacks."""
     kind = asked_type(question)
     return kind is None or _has(kind, question, sentence)

@@ -141,12 +141,23 @@ def sentence_rows(bot, q, passages):
     return rows
 
 
-def sentences(bot, questions) -> None:
+def sentences(bot, questions, paths=None, encoder=None) -> None:
+    """Sentence scorer: every question asked of the whole corpus and of its article alone.
+
+    The article-alone rows matter: there every paragraph shares the topic, the top-ranked
+    paragraph is less often the answer's, and a user's one-article index looks like that.
+    """
     backend = bot.backend
+    k = backend.settings.passages_used
     data = []
+    singles = {}
     for q in questions:
-        passages = bot.retrieve(q.text, top_k=backend.settings.passages_used)
-        data.append((q, sentence_rows(bot, q, passages)))
+        data.append((q, sentence_rows(bot, q, bot.retrieve(q.text, top_k=k))))
+        if paths is not None:
+            if q.article not in singles:
+                singles[q.article] = single_article_bot(paths, q.article, encoder)
+            own = singles[q.article]
+            data.append((q, sentence_rows(own, q, own.retrieve(q.text, top_k=k))))
     train = [d for d in data if d[0].article % 2 == 0]
     test = [d for d in data if d[0].article % 2 == 1]
 
@@ -298,7 +309,7 @@ def main() -> int:
     if args.part in ("retrieval", "all"):
         retrieval(bot, questions, paths, encoder)
     if args.part in ("sentences", "all"):
-        sentences(bot, questions)
+        sentences(bot, questions, paths, encoder)
     if args.part in ("abstention", "all"):
         abstention(bot, paths, questions, encoder)
     return 0

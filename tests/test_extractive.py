@@ -143,3 +143,30 @@ def test_a_lone_answer_opening_with_a_pronoun_brings_its_antecedent():
     assert len(with_context.citations) == 2
     bare = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, pronoun_context=False)).answer(q, passages)
     assert bare.text == "He proposed a joint naval drill with China there [¶3]."
+
+
+VENUE = paragraph(
+    4,
+    [
+        "Kim is slated to meet Putin this month.",
+        "The talks will focus on weapons.",
+    ],
+    offset=1200,
+)
+LOCATION = paragraph(
+    5, ["For Kim, the chosen venue is Vladivostok, a port city near the border."], offset=1400
+)
+
+
+def test_a_where_answer_without_a_place_adds_the_best_sentence_naming_one():
+    q = "Where will Kim meet Putin?"
+    passages = [passage(VENUE, [0.7, 0.2], score=12.0), passage(LOCATION, [0.6], score=11.0)]
+    ans = ExtractiveBackend().answer(q, passages)
+    assert [c.paragraph for c in ans.citations] == [4, 5]  # the best first, then the place
+    assert "Vladivostok" in ans.text
+    # Not for other questions, and not when the place sentence is too unlikely.
+    assert [c.paragraph for c in ExtractiveBackend().answer("Will Kim meet Putin?", passages).citations] == [
+        4
+    ]
+    strict = ExtractiveBackend(ExtractiveSettings(place_min=0.99)).answer(q, passages)
+    assert [c.paragraph for c in strict.citations] == [4]

@@ -51,15 +51,47 @@ def test_sentence_features_shares_and_pronoun_context():
     q = analyse("Which river did the Romans cross at night?")
     texts = [sentence_text(t) for t in ("The Romans reached the Rhine.", "They crossed the river at night.")]
     para = texts[0].terms | texts[1].terms
-    f = dict(zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.7, para, 1.0, 0), strict=True))
+    f = dict(zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.7, para, 1.0), strict=True))
     assert f["cos"] == 0.5
     assert f["cos_context"] == 0.7  # "They ..." borrows its neighbour's similarity
     assert f["share"] == pytest.approx(3 / 4)  # river, cross, night of romans/river/cross/night
     assert f["share_context"] == f["share_paragraph"] == 1.0
-    assert f["first_passage"] == 1.0
-    first = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.4, 0.9, para, 1.0, 2), strict=True))
+    assert f["passage"] == 1.0
+    first = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.4, 0.9, para, 2.0), strict=True))
     assert first["cos_context"] == 0.4  # not a pronoun start: its own similarity
-    assert first["first_passage"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "fixed"),
+    [
+        ("wher will kim and putin mett?", "where will kim and putin mett?"),  # a dropped letter
+        ("Whre do they live?", "where do they live?"),
+        ("hw many ships sank?", "how many ships sank?"),
+        ("And whn did it end?", "And when did it end?"),
+        ("Where is it?", "Where is it?"),  # already right
+        ("That is all?", "That is all?"),  # an English word is never rewritten
+        ("Xyzzy is what?", "Xyzzy is what?"),  # too far from any interrogative
+    ],
+)
+def test_a_misspelt_opening_interrogative_is_corrected(question, fixed):
+    from assistant.features import fix_interrogative
+
+    assert fix_interrogative(question) == fixed
+
+
+def test_a_typo_in_the_interrogative_keeps_the_answer_type():
+    assert analyse("wher will they meet?").kind == "place"
+    assert analyse("hw many ships sank?").kind == "number"
+
+
+def test_place_cue_sees_a_named_place_or_a_place_word_the_question_lacks():
+    from assistant.features import place_cue
+
+    q = analyse("Where will Kim meet Putin?")
+    assert place_cue(q, sentence_text("Kim is slated to meet with Russian President Vladimir Putin.")) == -1.0
+    assert place_cue(q, sentence_text("The chosen destination is Vladivostok, a port city.")) == 1.0
+    assert place_cue(q, sentence_text("The meeting might be moved to Moscow.")) == 1.0
+    assert place_cue(analyse("Who will meet Putin?"), sentence_text("They meet in Moscow.")) == 0.0
 
 
 def test_local_idf_weights_rare_question_words_above_common_ones():
@@ -73,8 +105,6 @@ def test_local_idf_weights_rare_question_words_above_common_ones():
     assert idf["bridg"] > idf["roman"] > 0
     assert local_idf(q, []) == dict.fromkeys(q.terms, 0.0)
     para = frozenset().union(*(t.terms for t in texts))
-    with_bridge = dict(
-        zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.5, para, 1.0, 0, idf), strict=True)
-    )
-    without = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.5, 0.5, para, 1.0, 0, idf), strict=True))
+    with_bridge = dict(zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.5, para, 1.0, idf), strict=True))
+    without = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.5, 0.5, para, 1.0, idf), strict=True))
     assert with_bridge["idf_share"] > without["idf_share"] > 0

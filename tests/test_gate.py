@@ -1,4 +1,4 @@
-"""Hard answerability checks: an asked-for number, duration or date must be in the answer."""
+"""Hard answerability checks: an asked-for amount of money, number, duration or date must be in the answer."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ from assistant.gate import asked_type, has_asked_type
         ("On what exact date will the summit take place?", "date"),
         ("What tribe was his wife from when he married at 16?", None),  # 'when' inside a clause
         ("Who is the defence minister?", None),
+        ("How much money is the arms deal worth?", "money"),
+        ("How much did the bridge cost?", "money"),
+        ("What was the price of the tickets?", "money"),
+        ("How much food does it eat?", "number"),
+        ("hw many missiles?", "number"),  # a misspelt interrogative still asks for a number
     ],
 )
 def test_asked_type_reads_the_leading_interrogative(question, kind):
@@ -38,3 +43,10 @@ def test_numbers_dates_and_durations_in_sentences():
         "How long have they been partners?", "Their partnership goes back to the Cold War era."
     )
     assert has_asked_type("Who won?", "Argentina won.")  # no type asked: never blocks
+
+
+def test_money_needs_a_currency_not_just_any_number():
+    q = "How much money is the arms deal worth?"
+    assert not has_asked_type(q, "Washington put penalties on groups trading between the two nations.")
+    assert has_asked_type(q, "The deal is said to be worth $2 billion.")
+    assert has_asked_type(q, "It was valued at 300 million euros.")
