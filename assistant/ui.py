@@ -40,7 +40,7 @@ from .ui_render import CSS, HIGHLIGHT_JS, status_html
 log = logging.getLogger("footnote.ui")
 
 EXAMPLES = (
-    "Which city will host the meeting?",
+    "Where will Kim meet Putin?",
     "What would North Korea exchange with Russia?",
     "What did Sergei Shoigu propose in Pyongyang?",
     "How has the United States reacted?",

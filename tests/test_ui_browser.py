@@ -161,20 +161,16 @@ def _vladivostok_chip_is_highlighted(page, seed_ui, question: str) -> Path:
     return save_shot(page, "ui-kim-putin.png")
 
 
-def test_venue_answer_cites_vladivostok_and_highlights_it(page, seed_ui):
-    """The ¶ that names Vladivostok is cited, its chip scrolls to it and highlights the quote."""
-    shot = _vladivostok_chip_is_highlighted(page, seed_ui, "Which city will host the meeting?")
+def test_issue_acceptance_where_will_kim_meet_putin(page, seed_ui):
+    """The issue's question: the ¶ that names Vladivostok is cited, its chip scrolls to it
+    and highlights the quote (this state is the README screenshot)."""
+    shot = _vladivostok_chip_is_highlighted(page, seed_ui, "Where will Kim meet Putin?")
     if os.environ.get("FOOTNOTE_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the offline scorer prefers ¶1, which restates the question "
-    "('Kim … is slated to meet with … Putin'), over ¶3 (Vladivostok); see README 'What is left'",
-)
-def test_issue_acceptance_where_will_kim_meet_putin(page, seed_ui):
-    _vladivostok_chip_is_highlighted(page, seed_ui, "Where will Kim meet Putin?")
+def test_venue_paraphrase_cites_vladivostok_and_highlights_it(page, seed_ui):
+    _vladivostok_chip_is_highlighted(page, seed_ui, "Which city will host the meeting?")
 
 
 def test_abstention_looks_different_and_shows_what_was_considered(page, seed_ui):
