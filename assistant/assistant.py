@@ -20,10 +20,11 @@ from index.errors import ConfigurationError
 from index.reader import find_sources
 from index.store import IndexStore, Progress, build_index, is_current, open_index
 
-from .citations import verify
+from .citations import ABSTAIN_TEXT, verify
 from .condense import fallback, is_follow_up, retrieval_query, split_compound
 from .config import SEEDS_DIR, default_index_dir
 from .extractive import ExtractiveBackend, ExtractiveSettings
+from .gate import unknown_names
 from .question import clean_question
 from .retriever import RetrievalSettings, Retriever
 from .schema import Answer, Passage
@@ -137,6 +138,16 @@ class Assistant:
         )
 
     def _single(self, question: str, history: History | None) -> Answer:
+        missing = unknown_names(question, self.retriever.speller) if self._offline else []
+        if missing:
+            # The question names what the indexed text never mentions: say so, do not guess.
+            passages = self.retriever.retrieve(question)
+            what = "none of the articles mentions" if len(self.store.documents) > 1 else "it never mentions"
+            return dataclasses.replace(
+                self.backend.answer(question, []),
+                text=f"{ABSTAIN_TEXT.rstrip('.')}: {what} {_and(missing)}.",
+                passages=passages,
+            )
         if history and is_follow_up(question):
             # "And who reported that?" leans on the previous turn: retrieve with it, score
             # sentences against the follow-up (or, failing that, both questions).
@@ -192,8 +203,16 @@ class Assistant:
         return self.store.documents
 
     @property
+    def _offline(self) -> bool:
+        return isinstance(self.backend, ExtractiveBackend)
+
+    @property
     def backend_label(self) -> str:
         return "offline extractive" if self.backend.name == "extractive" else self.backend.name
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _make_backend(

@@ -41,7 +41,7 @@ _DATE = re.compile(
     r"wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter)\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b[A-Z]{2,}\b")
+CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b[A-Z]{2,}\b")
 # Where a place is named: a capitalised name after a locative preposition ("in Vladivostok",
 # "to Moscow"), or a noun that says a place is meant ("the venue", "a port city").
 _LOCATIVE_NAME = re.compile(
@@ -157,7 +157,7 @@ def analyse(question: str, vocabulary: dict[str, int] | None = None) -> Question
         bigrams=_bigrams(stems),
         kind=answer_type(question),
         numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(question)),
-        capitalised=frozenset(fold(m.group(0)) for m in _CAPITALISED.finditer(question)),
+        capitalised=frozenset(fold(m.group(0)) for m in CAPITALISED.finditer(question)),
     )
 
 
@@ -184,7 +184,7 @@ def sentence_text(text: str) -> SentenceText:
         terms=frozenset(stems),
         bigrams=_bigrams(stems),
         numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(text)),
-        capitalised=frozenset(fold(m.group(0)) for m in _CAPITALISED.finditer(text)),
+        capitalised=frozenset(fold(m.group(0)) for m in CAPITALISED.finditer(text)),
         has_date=bool(_DATE.search(text)),
         places=frozenset(fold(m.group(1)) for m in _LOCATIVE_NAME.finditer(text))
         | frozenset(fold(m.group(1)) for m in _PLACE_NOUN.finditer(text)),

@@ -62,6 +62,11 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+def is_stopword(word: str) -> bool:
+    """Whether a folded word is a stopword (or a question word) that retrieval ignores."""
+    return word in _stopwords()
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)

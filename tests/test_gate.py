@@ -50,3 +50,46 @@ def test_money_needs_a_currency_not_just_any_number():
     assert not has_asked_type(q, "Washington put penalties on groups trading between the two nations.")
     assert has_asked_type(q, "The deal is said to be worth $2 billion.")
     assert has_asked_type(q, "It was valued at 300 million euros.")
+
+
+def _speller(text: str):
+    from assistant.lexicon import Speller, known_words, terms
+
+    frequency: dict[str, int] = {}
+    for t in terms(text):
+        frequency[t] = frequency.get(t, 0) + 1
+    return Speller(frequency, known_words())
+
+
+ARTICLE = (
+    "North Korea's leader Kim Jong Un will meet Russian President Vladimir Putin in Vladivostok. "
+    "Shoigu proposed a naval drill involving China. Russia partly annexed Ukraine."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("How did Beijing respond to the drill?", ["Beijing"]),
+        ("Who won the 2022 World Cup?", ["World Cup"]),
+        ("What did Emmanuel Macron say about Kim?", ["Emmanuel Macron"]),
+        ("Where will Kim meet Putin?", []),
+        ("What did Shoigu's drill involve?", []),  # possessive
+        ("Did Russia take Ukrainian land?", []),  # the same stem start as "Ukraine"
+        ("Wich weapons will North Korea send to Rusia?", []),  # a typo of a name the text has
+        ("How has the US responded?", []),  # short acronyms may be spelt out in the text
+        ("Is China involved?", []),
+    ],
+)
+def test_unknown_names_are_the_ones_the_text_never_mentions(question, missing):
+    from assistant.gate import unknown_names
+
+    assert unknown_names(question, _speller(ARTICLE)) == missing
+
+
+def test_a_question_about_a_name_the_article_lacks_is_declined_and_says_why(seed_bot):
+    ans = seed_bot.ask("How did Beijing respond to the proposed trilateral naval drill?")
+    assert ans.abstained and ans.citations == []
+    assert ans.text == "The article doesn't say: it never mentions Beijing."
+    assert ans.passages  # the closest paragraphs are still shown
+    assert not seed_bot.ask("Wich weapons is North Korea suposed to send to Rusia?").abstained
