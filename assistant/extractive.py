@@ -3,7 +3,8 @@
 Every sentence of the best retrieved paragraphs is described by the features of
 ``features`` (embedding similarity, with its neighbour when it opens with a pronoun; share
 of the question's words in it, around it and in its paragraph; bigram overlap; whether it
-holds a value of the expected answer type; its paragraph's retrieval score) and scored by a
+holds a value of the expected answer type; its similarity to what the question asks for,
+"weapons" in "What weapons…", a place for "Where…"; its paragraph's retrieval score) and scored by a
 logistic regression: the probability that it contains the answer. The best sentence is the
 answer; the runner-up joins when it is nearly as likely (more nearly when it comes from
 another paragraph; one or two sentences, read in order), a lone answer opening with a
@@ -31,8 +32,8 @@ from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
-SENTENCE_WEIGHTS = (2.192, 2.539, -1.398, 0.592, 0.312, 1.278, 5.768, 0.621, 0.393, -0.108)
-SENTENCE_BIAS = -5.150
+SENTENCE_WEIGHTS = (1.928, 2.525, -1.185, 0.644, 0.266, 1.426, 5.475, 0.643, 0.405, -0.107, 4.230)
+SENTENCE_BIAS = -5.100
 # Order: ANSWERABLE_FEATURES.
 ANSWERABLE_FEATURES = (
     "best",
@@ -44,15 +45,15 @@ ANSWERABLE_FEATURES = (
     "name_type",
     "idf_share",
 )
-ANSWERABLE_WEIGHTS = (2.662, 2.964, 0.964, 3.051, 2.968, -0.474, 0.244, 2.398)
-ANSWERABLE_BIAS = -5.373
+ANSWERABLE_WEIGHTS = (3.022, 2.923, 0.731, 3.177, 2.897, -0.428, 0.197, 2.074)
+ANSWERABLE_BIAS = -5.235
 
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
     """Thresholds of the answer policy; coefficients are module constants."""
 
-    abstain_below: float = 0.3  # answerability probability under which we abstain
+    abstain_below: float = 0.25  # answerability probability under which we abstain
     second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     second_other_ratio: float = 0.7  # ... this close when it comes from another paragraph
     max_sentences: int = 2
@@ -99,10 +100,16 @@ class ExtractiveBackend:
                     vocabulary[stem] = vocabulary.get(stem, 0) + 1
         q = analyse(question, vocabulary)  # misspelt question words meet the passages' words
         idf = local_idf(q, [t for para in texts for t in para])
+        # Similarity to what the question asks for, centred on the candidates' mean (0 when
+        # the question names nothing, or the retriever gave no such scores).
+        foci = [list(p.focus_scores) for p in used if len(p.focus_scores) == len(p.paragraph.sentences)]
+        mean_focus = sum(map(sum, foci)) / max(1, sum(map(len, foci))) if foci else 0.0
         scored = []
         for passage, para in zip(used, texts, strict=True):
             para_terms = frozenset(terms(f"{passage.section or ''} {passage.text}"))
             cos = list(passage.sentence_scores) + [0.0] * (len(para) - len(passage.sentence_scores))
+            fs = passage.focus_scores
+            focus = [v - mean_focus for v in fs] if len(fs) == len(para) else [0.0] * len(para)
             for i in range(len(para)):
                 f = sentence_features(
                     q,
@@ -113,6 +120,7 @@ class ExtractiveBackend:
                     para_terms,
                     passage.score,
                     idf,
+                    focus[i],
                 )
                 scored.append(_Scored(_linear(SENTENCE_WEIGHTS, SENTENCE_BIAS, f), passage, i, f))
         scored.sort(key=lambda x: -x.score)

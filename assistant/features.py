@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .lexicon import Speller, fold, known_words, terms
+from .lexicon import Speller, fold, is_stopword, known_words, terms
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -139,6 +139,32 @@ def fix_interrogative(question: str) -> str:
     return question[: m.start(2)] + near[0] + question[m.end(2) :]
 
 
+_FOCUS_BY_TYPE = {"place": "a place or location", "date": "a date or time", "person": "a person or group"}
+_WHAT_NOUN = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:in|on|at|by|from|for|to|with)\s+)?(?:what|which)\s+"
+    r"(?:(?:kind|type|sort|form|variety|piece|pieces)s?\s+of\s+)?([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)",
+    re.I,
+)
+
+
+def focus(question: str) -> str | None:
+    """What the question asks for, as a short text to embed: the noun after "what"/"which"
+    ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), or the kind
+    of thing a "where"/"when"/"who" question wants; None for other questions."""
+    question = fix_interrogative(question)
+    m = _WHAT_NOUN.match(question)
+    if m:
+        words = []
+        for w in m.group(1).split():
+            if is_stopword(fold(w)):
+                break
+            words.append(w)
+        if words:
+            return " ".join(words)
+    kind = answer_type(question)
+    return _FOCUS_BY_TYPE.get(kind)
+
+
 def answer_type(question: str) -> str:
     question = fix_interrogative(question)
     for name, pattern in _TYPES:
@@ -239,6 +265,7 @@ FEATURES = (
     "value_type",  # +1/-1: has/lacks the number or date the question asks for (0: not asked)
     "name_type",  # +1/-1: has/lacks a new capitalised name when asked who/where (0: not asked)
     "passage",  # the paragraph's fused retrieval score
+    "focus",  # similarity to what the question asks for ("weapons", a place…), minus the candidates' mean
 )
 # No "top-ranked paragraph" bonus: within one article every paragraph shares the topic and
 # the first one retrieved is often not the answer's; such a bonus (fitted on a many-article
@@ -268,6 +295,7 @@ def sentence_features(
     paragraph_terms: frozenset[str],
     passage_score: float,
     idf: dict[str, float] | None = None,
+    focus_score: float = 0.0,
 ) -> tuple[float, ...]:
     s = sentences[i]
     n = len(q.terms) or 1
@@ -291,4 +319,5 @@ def sentence_features(
         idf_share,
         *typed(q, s),
         passage_score,
+        focus_score,
     )

@@ -19,6 +19,7 @@ answer the question (see ``extractive``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import OrderedDict
@@ -30,6 +31,7 @@ from index.document import Paragraph
 from index.embedding import MiniLMEncoder
 from index.store import IndexStore
 
+from .features import focus
 from .lexicon import Speller, content_words, known_words, terms
 from .schema import Passage
 
@@ -241,4 +243,18 @@ class Retriever:
                     features=dict(zip(PARAGRAPH_FEATURES, (float(v) for v in x[j]), strict=True)),
                 )
             )
-        return passages
+        return self._with_focus(question, passages)
+
+    def _with_focus(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """Each sentence's similarity to what the question asks for (``features.focus``):
+        "artillery and anti-tank missiles" is close to "weapons" where the question's other
+        words are not, which the extractive scorer uses. One short extra embedding."""
+        wanted = focus(question)
+        if wanted is None or not passages:
+            return passages
+        fvec = self.encoder.encode([wanted])[0]
+        vectors = self.vectors([p.paragraph for p in passages])
+        return [
+            dataclasses.replace(p, focus_scores=tuple(float(v) for v in svecs @ fvec))
+            for p, (_, svecs) in zip(passages, vectors, strict=True)
+        ]

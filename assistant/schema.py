@@ -23,6 +23,9 @@ class Passage:
     path: str | None = None
     # Cosine similarity of each sentence of the paragraph to the question, in order.
     sentence_scores: tuple[float, ...] = ()
+    # Cosine similarity of each sentence to what the question asks for ("What weapons…" ->
+    # "weapons", "Where…" -> a place); empty when it names no such thing.
+    focus_scores: tuple[float, ...] = ()
     # Raw component scores (dense, bm25, ...) kept for evals and debugging.
     features: dict[str, float] = field(default_factory=dict)
 

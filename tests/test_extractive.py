@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.citations import ABSTAIN_TEXT, verify
@@ -170,3 +172,20 @@ def test_a_where_answer_without_a_place_adds_the_best_sentence_naming_one():
     ]
     strict = ExtractiveBackend(ExtractiveSettings(place_min=0.99)).answer(q, passages)
     assert [c.paragraph for c in strict.citations] == [4]
+
+
+def test_a_sentence_close_to_what_is_asked_for_wins_over_one_that_only_shares_words():
+    """'What weapons…': the sentence listing artillery and missiles beats one that repeats
+    the question's names, once the retriever says how close each is to "weapons"."""
+    ties = paragraph(7, ["Russia and North Korea share a long partnership."], offset=2000)
+    arms = paragraph(
+        2, ["The focus is the exchange of artillery and missiles from North Korea."], offset=2100
+    )
+    q = "What weapons would North Korea provide to Russia?"
+    plain = [passage(ties, [0.55], score=9.0), passage(arms, [0.6], score=8.5)]
+    assert ExtractiveBackend().answer(q, plain).citations[0].paragraph == 7
+    focused = [
+        dataclasses.replace(plain[0], focus_scores=(0.05,)),
+        dataclasses.replace(plain[1], focus_scores=(0.45,)),
+    ]
+    assert ExtractiveBackend().answer(q, focused).citations[0].paragraph == 2

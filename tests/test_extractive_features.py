@@ -108,3 +108,23 @@ def test_local_idf_weights_rare_question_words_above_common_ones():
     with_bridge = dict(zip(FEATURES, sentence_features(q, texts, 1, 0.5, 0.5, para, 1.0, idf), strict=True))
     without = dict(zip(FEATURES, sentence_features(q, texts, 0, 0.5, 0.5, para, 1.0, idf), strict=True))
     assert with_bridge["idf_share"] > without["idf_share"] > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("What weapons would North Korea provide to Russia?", "weapons"),
+        ("Which news agency reported it?", "news agency"),
+        ("What kind of city is Vladivostok?", "city"),
+        ("In which year did it end?", "year"),
+        ("Where will Kim meet Putin?", "a place or location"),
+        ("wher will they meet?", "a place or location"),
+        ("When did he die?", "a date or time"),
+        ("What is Pyongyang offering?", None),  # "what is ..." names no kind of thing
+        ("Why did they meet?", None),
+    ],
+)
+def test_focus_is_what_the_question_asks_for(question, wanted):
+    from assistant.features import focus
+
+    assert focus(question) == wanted

@@ -64,3 +64,14 @@ def test_more_weight_on_bm25_changes_the_fusion(store, encoder):
     lexical = Retriever(store, encoder, RetrievalSettings(weights=(0, 0, 0, 1, 0, 0, 0)))
     top = lexical.retrieve(q, top_k=1)[0]
     assert top.score == pytest.approx(top.features["bm25_norm"]) == pytest.approx(1.0)
+
+
+def test_passages_carry_each_sentences_closeness_to_what_is_asked_for(seed_bot):
+    passages = seed_bot.retriever.retrieve("What weapons would North Korea provide to Russia?")
+    assert all(len(p.focus_scores) == len(p.paragraph.sentences) for p in passages)
+    best = max(
+        ((v, p.paragraph.sentences[i].text) for p in passages for i, v in enumerate(p.focus_scores)),
+        key=lambda x: x[0],
+    )
+    assert "missiles" in best[1] or "weapons" in best[1]
+    assert all(p.focus_scores == () for p in seed_bot.retriever.retrieve("Why is this summit important?"))
