@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import warnings
@@ -201,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("footnote: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `footnote ask … | head -1`: the reader left; stop quietly, as Unix tools do
+        # (stdout is pointed at devnull so the interpreter's final flush does not complain).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -79,6 +79,8 @@ ARTICLE = (
         ("Wich weapons will North Korea send to Rusia?", []),  # a typo of a name the text has
         ("How has the US responded?", []),  # short acronyms may be spelt out in the text
         ("Is China involved?", []),
+        ("Why are Americans worried?", []),  # a people, which the text may name by its place
+        ("Did the Chinese respond?", []),
     ],
 )
 def test_unknown_names_are_the_ones_the_text_never_mentions(question, missing):
