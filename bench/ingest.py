@@ -7,13 +7,16 @@ On a generated corpus (``bench/corpus.py``) it times, in this order:
 1. parsing every file (shared by both pipelines and counted in both totals);
 2. the baseline: one ``TextNode`` per paragraph, ``VectorStoreIndex`` over Chroma, the same
    int8 MiniLM run naively (``bench/baseline.py``), LlamaIndex's default batch size;
-3. ours: ``build_index`` from scratch (paragraph *and* sentence vectors, length-bucketed
-   token-budget batches on all cores, plain Chroma records);
+3. ours: ``build_index`` from scratch (sentence vectors, and paragraph vectors derived
+   from them and the section headings; length-bucketed token-budget batches on all
+   cores, plain Chroma records);
 4. ours again on the unchanged corpus (incremental: nothing to embed);
 5. ours after editing one paragraph in 1% of the files.
 
-Ours embeds about 1 + (sentences per paragraph) texts per paragraph where the baseline
-embeds one, so both paragraphs/s and nodes (texts)/s are reported. Peak memory is the
+Ours embeds each sentence and each distinct heading (the model reads the text about once,
+as the baseline does, but in sentence-sized pieces) and stores a vector per paragraph and
+per sentence; the baseline embeds and stores one text per paragraph. Both paragraphs/s
+and texts/s (texts run through the model) are reported. Peak memory is the
 process's RSS growth during each phase. The built indexes stay under ``bench/.corpora``
 for ``bench/query.py``.
 """

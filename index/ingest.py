@@ -2,13 +2,18 @@
 
 Each run compares the sources' byte hashes with the current manifest. Unchanged files
 are carried over untouched; added and changed files are parsed; records of changed and
-deleted files are dropped. Vectors are reused for every paragraph or sentence whose text
-(and section) is the same as before, even if it moved to another number, so editing one
-paragraph of an article re-embeds just that paragraph. The new state is written as a new
-build and made current in one atomic step (see ``location``); a crash, a full disk or a
-kill at any point leaves the previous index as it was. One writer at a time: a second
-process gets a clear ``IndexStoreError`` instead of waiting. A different embedding
-model, a damaged index or ``full=True`` rebuilds from scratch, and the summary says why.
+deleted files are dropped. Only sentences (and section headings) go through the
+embedding model: a paragraph's vector is the L2-normalised mean of its heading's and
+sentences' vectors, each weighted by its length (``paragraph_vectors``), so the model
+reads each text once instead of twice (once per paragraph, once per sentence). Vectors
+are reused for every sentence whose text, and every paragraph whose text and section,
+is the same as before, even if it moved to another number, so editing one paragraph of
+an article re-embeds just its changed sentences (and its heading, which is not stored).
+The new state is written as a new build and made current in one atomic step (see
+``location``); a crash, a full disk or a kill at any point leaves the previous index as
+it was. One writer at a time: a second process gets a clear ``IndexStoreError`` instead
+of waiting. A different embedding model or way of deriving vectors (``manifest.VECTORS``),
+a damaged index or ``full=True`` rebuilds from scratch, and the summary says why.
 
 This module does not rank or answer (see ``assistant``).
 """
@@ -37,24 +42,32 @@ Progress = Callable[[str, int, int], Any]  # (stage, done, total)
 LOCK_TIMEOUT = 0.5  # seconds: a second writer is told at once, it does not hang
 
 
-def _records(doc: Document, encoder: MiniLMEncoder) -> list[tuple[str, str, str, str, dict[str, Any]]]:
-    """(kind, id, stored text, text to embed, metadata) of every paragraph and sentence."""
-    out = []
+Record = tuple[str, str, str, tuple[str, ...], dict[str, Any]]
+
+
+def _records(doc: Document, encoder: MiniLMEncoder) -> list[Record]:
+    """(kind, id, stored text, texts its vector is made of, metadata) of every paragraph and sentence.
+
+    A sentence's vector is the embedding of its text. A paragraph's is derived from the
+    embeddings of its heading (if any) and its sentences, see ``paragraph_vectors``.
+    """
+    out: list[Record] = []
     for p in doc.paragraphs:
         base = {"doc": doc.id, "paragraph": p.number, "model": encoder.name}
-        embed_text = f"{p.section}. {p.text}" if p.section else p.text
+        key = f"{p.section}. {p.text}" if p.section else p.text  # what identifies its vector
+        parts = tuple(s.text for s in p.sentences) or (p.text,)
         out.append(
             (
                 "paragraph",
                 p.id,
                 p.text,
-                embed_text,
+                ((p.section,) if p.section else ()) + parts,
                 {
                     **base,
                     "section": p.section or "",
                     "start": p.start,
                     "end": p.end,
-                    "hash": content_hash(embed_text),
+                    "hash": content_hash(key),
                     "sentences": json.dumps([[s.start, s.end] for s in p.sentences]),
                 },
             )
@@ -65,28 +78,46 @@ def _records(doc: Document, encoder: MiniLMEncoder) -> list[tuple[str, str, str,
                     "sentence",
                     f"{p.id}#s{i}",
                     s.text,
-                    s.text,
+                    (s.text,),
                     {**base, "sentence": i, "start": s.start, "end": s.end, "hash": content_hash(s.text)},
                 )
             )
     return out
 
 
+def paragraph_vectors(parts: list[tuple[str, ...]], vectors: dict[str, np.ndarray], dim: int) -> np.ndarray:
+    """One L2-normalised vector per paragraph: the mean of its parts' vectors (heading and
+    sentences, looked up in ``vectors`` by ``content_hash``), each weighted by its length in
+    characters, so every part counts as much as it would in one pass over the whole text."""
+    out = np.zeros((len(parts), dim), dtype=np.float32)
+    for row, texts in enumerate(parts):
+        weights = np.asarray([max(len(t.strip()), 1) for t in texts], dtype=np.float32)
+        stacked = np.stack([vectors[content_hash(t)] for t in texts])
+        out[row] = weights @ stacked
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.clip(norms, 1e-12, None)
+
+
 def catalog_row(doc: Document, p: Any) -> list[Any]:
     return [doc.id, p.number, p.text, p.start, p.end, p.section, [[s.start, s.end] for s in p.sentences]]
 
 
-def _old_vectors(old: Build, docs: list[str]) -> dict[str, np.ndarray]:
-    """Stored vectors of the given documents, keyed by the hash of the text they embed."""
+def _old_vectors(old: Build, docs: list[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Stored vectors of the given documents: (sentences by text hash, paragraphs by hash).
+
+    A paragraph's hash covers its section and text, which determine its sentences and so
+    its derived vector; the two maps are kept apart because a paragraph's vector is not
+    the embedding of the text its hash covers.
+    """
     from . import chroma_client as cc
 
-    found: dict[str, np.ndarray] = {}
-    for collection in (old.paragraphs, old.sentences):
+    found: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
+    for collection, into in ((old.sentences, found[0]), (old.paragraphs, found[1])):
         for i in range(0, len(docs), 500):
             where = {"doc": {"$in": docs[i : i + 500]}}
             for page in cc.iter_records(collection, ["embeddings", "metadatas"], where=where):
                 for meta, vec in zip(page["metadatas"], page["embeddings"], strict=True):
-                    found[str(meta.get("hash"))] = np.asarray(vec, dtype=np.float32)
+                    into[str(meta.get("hash"))] = np.asarray(vec, dtype=np.float32)
     return found
 
 
@@ -201,7 +232,9 @@ def _build(
     parsed = {d.id: d for d in docs}
     failed = [d for d in diff.added + diff.changed if d not in parsed]
     old_docs: dict[str, Any] = old.manifest.get("documents", {}) if old and old.manifest else {}
-    reuse = _old_vectors(old, diff.changed) if old is not None and diff.changed else {}
+    old_texts, old_paragraphs = (
+        _old_vectors(old, diff.changed) if old is not None and diff.changed else ({}, {})
+    )
     old_catalog = None
     if old is not None and location.kind == "local":
         old_catalog = location.catalog(old)
@@ -209,13 +242,19 @@ def _build(
             old_catalog = catalog_from_records(old.paragraphs)
 
     rows = [r for d in docs for r in _records(d, encoder)]
-    # Each distinct text is embedded once: texts kept from the previous build are reused,
-    # and repeats within this run (a one-sentence paragraph is also its own sentence,
-    # boilerplate lines recur across articles) share one vector.
-    todo: dict[str, int] = {}
-    for i, r in enumerate(rows):
-        if r[4]["hash"] not in reuse:
-            todo.setdefault(r[4]["hash"], i)
+    # Only sentences (and headings) go through the model; paragraph vectors are derived
+    # from them. Each distinct text is embedded once: texts kept from the previous build
+    # are reused, so are the vectors of paragraphs whose section and text are unchanged,
+    # and repeats within this run (boilerplate lines, headings shared by many
+    # paragraphs, a sentence that recurs across articles) share one vector.
+    todo: dict[str, str] = {}
+    for kind, _, _, parts, meta in rows:
+        if kind == "paragraph" and meta["hash"] in old_paragraphs:
+            continue
+        for text in parts:
+            h = content_hash(text)
+            if h not in old_texts:
+                todo.setdefault(h, text)
     done = [0]
 
     def embedded(n: int) -> None:
@@ -223,13 +262,25 @@ def _build(
         tick("embed", done[0], len(todo))
 
     tick("embed", 0, len(todo))
+    known = old_texts
     if todo:
-        fresh = encoder.encode([rows[i][3] for i in todo.values()], progress=embedded)
-        reuse = {**reuse, **dict(zip(todo, fresh, strict=True))}
+        fresh = encoder.encode(list(todo.values()), progress=embedded)
+        known = {**old_texts, **dict(zip(todo, fresh, strict=True))}
     vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
-    for i, r in enumerate(rows):
-        vectors[i] = reuse[r[4]["hash"]]
-    summary.embedded, summary.reused = len(todo), len(rows) - len(todo)
+    derive = []
+    reused = 0
+    for i, (kind, _, _, _, meta) in enumerate(rows):
+        if kind == "sentence":
+            vectors[i] = known[meta["hash"]]
+            reused += meta["hash"] in old_texts
+        elif meta["hash"] in old_paragraphs:
+            vectors[i] = old_paragraphs[meta["hash"]]
+            reused += 1
+        else:
+            derive.append(i)
+    if derive:
+        vectors[derive] = paragraph_vectors([rows[i][3] for i in derive], known, encoder.dimension)
+    summary.embedded, summary.reused = len(todo), reused
 
     build = location.new_build(copy_current=old is not None)
     try:

@@ -1,6 +1,7 @@
 """What an index holds and how it differs from the sources on disk: manifests and summaries.
 
-A manifest records the embedding model and dimension, the storage format, and for every
+A manifest records the embedding model and dimension, the storage format, how stored
+vectors are derived from the model's (``VECTORS``), and for every
 source file its document id, path and a hash of its bytes; after a build it also holds
 each document's title, date and paragraph count and the summary of the last ingest. It
 is the single record that says whether an index is current. ``diff_sources`` compares two
@@ -18,6 +19,10 @@ from typing import Any
 from .reader import SourceFile
 
 FORMAT_VERSION = 2  # 2: separate paragraph and sentence collections, plain Chroma records
+# How stored vectors are made: part of an index's identity, so an index whose vectors were
+# made another way is rebuilt, never mixed with new ones. Indexes written before this
+# field existed embedded each paragraph ("section. text") as a whole.
+VECTORS = "paragraph=mean(heading+sentences, by length)"
 
 
 def file_hash(sf: SourceFile) -> str:
@@ -33,6 +38,7 @@ def manifest_for(sources: Iterable[SourceFile], encoder: Any) -> dict[str, Any]:
         "format": FORMAT_VERSION,
         "model": encoder.name,
         "dimension": encoder.dimension,
+        "vectors": VECTORS,
         "sources": {sf.doc_id: {"path": str(sf.path), "hash": file_hash(sf)} for sf in sources},
     }
 
@@ -47,6 +53,9 @@ def model_mismatch(manifest: dict[str, Any], encoder: Any) -> str | None:
         )
     if manifest.get("format") != FORMAT_VERSION:
         return f"it was written by another version of footnote (format {manifest.get('format')})"
+    if manifest.get("vectors") != VECTORS:
+        made = manifest.get("vectors") or "each paragraph embedded whole"
+        return f"its paragraph vectors were made another way ({made}; this footnote uses {VECTORS})"
     return None
 
 
@@ -92,7 +101,7 @@ class IngestSummary:
     paragraphs_edited: int = 0
     paragraphs_removed: int = 0
     paragraphs_unchanged: int = 0
-    embedded: int = 0  # texts (paragraphs and sentences) run through the model
+    embedded: int = 0  # texts (sentences and headings) run through the model
     reused: int = 0  # vectors kept from the previous build instead of re-embedding
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): not indexed
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what): indexed anyway
