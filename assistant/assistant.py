@@ -120,6 +120,13 @@ class Assistant:
         first = self._single(parts[0], history)
         second = self._single(parts[1], [*(history or []), (parts[0], first.text)])
         answers = [a for a in (first, second) if not a.abstained]
+        if len(answers) == 1 and any(a.abstained and self._declined_names(a) for a in (first, second)):
+            # "Where will they meet, and how did Beijing respond?": answer the half the
+            # article covers and say which name the other half asks about in vain.
+            declined = first if first.abstained else second
+            return dataclasses.replace(
+                answers[0], question=question, text=f"{answers[0].text} {declined.text}"
+            )
         if len(answers) < 2:
             whole = self._single(question, history)
             return whole if whole.abstained or not answers else answers[0]
@@ -137,6 +144,10 @@ class Assistant:
             confidence=min(first.confidence or 0.0, second.confidence or 0.0),
         )
 
+    @staticmethod
+    def _declined_names(answer: Answer) -> bool:
+        return answer.abstained and answer.text.startswith(_DECLINED)
+
     def _single(self, question: str, history: History | None) -> Answer:
         missing = unknown_names(question, self.retriever.speller) if self._offline else []
         if missing:
@@ -145,7 +156,7 @@ class Assistant:
             what = "none of the articles mentions" if len(self.store.documents) > 1 else "it never mentions"
             return dataclasses.replace(
                 self.backend.answer(question, []),
-                text=f"{ABSTAIN_TEXT.rstrip('.')}: {what} {_and(missing)}.",
+                text=f"{_DECLINED} {what} {_and(missing)}.",
                 passages=passages,
             )
         if history and is_follow_up(question):
@@ -209,6 +220,9 @@ class Assistant:
     @property
     def backend_label(self) -> str:
         return "offline extractive" if self.backend.name == "extractive" else self.backend.name
+
+
+_DECLINED = ABSTAIN_TEXT.rstrip(".") + ":"  # "The article doesn't say: it never mentions X."
 
 
 def _and(words: list[str]) -> str:

@@ -195,7 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] == "eval":
             return cmd_eval(argv[1:])
         args = build_parser().parse_args(argv)
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the try, not at exit
+        return code
     except FootnoteError as exc:
         print(f"footnote: error: {safe(str(exc))}", file=sys.stderr)
         return exc.exit_code

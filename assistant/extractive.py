@@ -178,15 +178,24 @@ class ExtractiveBackend:
         answer containment from 0.91 to 0.94 (corpus) and 0.97 (single article).
         """
         q = analyse(question)
-        if q.kind != "place":
+        if q.kind != "place" or self.settings.max_sentences < 2:
             return chosen
         text = lambda c: c.passage.paragraph.sentences[c.index].text  # noqa: E731
         if any(place_cue(q, sentence_text(text(c))) > 0 for c in chosen):
             return chosen
+        best = chosen[0]
+        if len(chosen) >= self.settings.max_sentences:
+            second = chosen[1]
+            if second.passage is best.passage and second.index == best.index - 1:
+                return chosen  # the sentence that says who "he" is stays
         for c in scored:
             if c.score < self.settings.place_min:
                 break
-            if c not in chosen and place_cue(q, sentence_text(text(c))) > 0:
+            if (
+                c not in chosen
+                and c.passage.document == best.passage.document  # never another article's place
+                and place_cue(q, sentence_text(text(c))) > 0
+            ):
                 return [*chosen[: self.settings.max_sentences - 1], c]
         return chosen
 

@@ -45,8 +45,9 @@ CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b
 # Where a place is named: a capitalised name after a locative preposition ("in Vladivostok",
 # "to Moscow"), or a noun that says a place is meant ("the venue", "a port city").
 _LOCATIVE_NAME = re.compile(
-    r"\b(?:in|at|to|from|near|into|across|outside|inside|towards?|throughout|via|between|around)\s+"
-    r"(?:[Tt]he\s+)?([A-Z][\w'’-]*[a-z][\w'’-]*)"
+    r"\b(?i:in|at|to|from|near|into|across|outside|inside|towards?|throughout|via|between|around)\s+"
+    rf"(?:[Tt]he\s+)?(?!(?i:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|christmas|easter)\b)"
+    r"([A-Z][\w'’-]*[a-z][\w'’-]*)"
 )
 _PLACE_NOUN = re.compile(
     r"\b(city|cities|town|capital|country|countries|port|region|province|village|island|"

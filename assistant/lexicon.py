@@ -116,6 +116,9 @@ def known_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha() and len(w) > 1)
 
 
+_UNSEEN = object()
+
+
 class Speller:
     """Maps misspelt query words onto an index's vocabulary (typo tolerance).
 
@@ -157,11 +160,12 @@ class Speller:
         """The vocabulary stem for ``term`` (itself when known or unfixable), None to drop it."""
         if term in self.frequency:
             return term
-        if term not in self._cache:
+        found = self._cache.get(term, _UNSEEN)  # None is a valid answer ("drop the word")
+        if found is _UNSEEN:
             if len(self._cache) > 20_000:
                 self._cache.clear()
-            self._cache[term] = self._correct(term)
-        return self._cache[term]
+            found = self._cache[term] = self._correct(term)
+        return found  # a local, not a re-read: another thread may clear the cache meanwhile
 
     def _correct(self, term: str) -> str | None:
         k = self.budget(term)

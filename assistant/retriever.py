@@ -252,7 +252,7 @@ class Retriever:
         wanted = focus(question)
         if wanted is None or not passages:
             return passages
-        fvec = self.encoder.encode([wanted])[0]
+        fvec = self.encoder.encode([self.speller.fix(wanted)])[0]  # "wepons" -> "weapons"
         vectors = self.vectors([p.paragraph for p in passages])
         return [
             dataclasses.replace(p, focus_scores=tuple(float(v) for v in svecs @ fvec))

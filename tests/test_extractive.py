@@ -189,3 +189,16 @@ def test_a_sentence_close_to_what_is_asked_for_wins_over_one_that_only_shares_wo
         dataclasses.replace(plain[1], focus_scores=(0.45,)),
     ]
     assert ExtractiveBackend().answer(q, focused).citations[0].paragraph == 2
+
+
+def test_the_place_sentence_comes_from_the_answers_own_article_and_keeps_an_antecedent():
+    q = "Where will Kim meet Putin?"
+    elsewhere = paragraph(
+        5, ["For Kim, the chosen venue is Paris, a city on the Seine."], doc="other", offset=0
+    )
+    passages = [passage(VENUE, [0.7, 0.2], score=12.0), passage(elsewhere, [0.6], score=11.0)]
+    assert [c.document for c in ExtractiveBackend().answer(q, passages).citations] == ["doc"]
+    one = ExtractiveBackend(ExtractiveSettings(max_sentences=1)).answer(
+        q, [passages[0], passage(LOCATION, [0.6])]
+    )
+    assert [c.paragraph for c in one.citations] == [4]  # no room: the best answer is never swapped out

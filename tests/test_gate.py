@@ -95,3 +95,14 @@ def test_a_question_about_a_name_the_article_lacks_is_declined_and_says_why(seed
     assert ans.text == "The article doesn't say: it never mentions Beijing."
     assert ans.passages  # the closest paragraphs are still shown
     assert not seed_bot.ask("Wich weapons is North Korea suposed to send to Rusia?").abstained
+
+
+def test_time_is_not_money():
+    assert asked_type("How much time did Kim spend in Russia?") == "number"
+    assert has_asked_type("How much time did Kim spend in Russia?", "Kim spent six days in Russia.")
+
+
+def test_a_two_part_question_answers_the_half_the_article_covers(seed_bot):
+    ans = seed_bot.ask("Where will Kim meet Putin, and how did Beijing respond?")
+    assert not ans.abstained and "Vladivostok" in ans.text
+    assert ans.text.endswith("The article doesn't say: it never mentions Beijing.")
