@@ -208,7 +208,8 @@ def sentences(bot, questions, paths=None, encoder=None) -> None:
             "value_type",
             "name_type",
         ],
-        "all (+ passage score)": list(FEATURES),
+        "all but focus": [f for f in FEATURES if f != "focus"],
+        "all (+ focus)": list(FEATURES),
     }
     for name, feats in groups.items():
         cols = [FEATURES.index(f) for f in feats]
