@@ -42,11 +42,14 @@ Progress = Callable[[str, int, int], Any]  # (stage, done, total)
 LOCK_TIMEOUT = 0.5  # seconds: a second writer is told at once, it does not hang
 
 
-Record = tuple[str, str, str, tuple[str, ...], dict[str, Any]]
+Record = tuple[str, str, str | None, tuple[str, ...], dict[str, Any]]
 
 
 def _records(doc: Document, encoder: MiniLMEncoder) -> list[Record]:
     """(kind, id, stored text, texts its vector is made of, metadata) of every paragraph and sentence.
+
+    Paragraph records carry the text, offsets, section and sentence spans (the catalog can
+    be rebuilt from them); sentence records only their vector, document and hash.
 
     A sentence's vector is the embedding of its text. A paragraph's is derived from the
     embeddings of its heading (if any) and its sentences, see ``paragraph_vectors``.
@@ -73,14 +76,11 @@ def _records(doc: Document, encoder: MiniLMEncoder) -> list[Record]:
             )
         )
         for i, s in enumerate(p.sentences):
+            # Only what is read back: the document (to drop its records) and the hash (to
+            # reuse the vector). The text and offsets are the paragraph's (record, catalog),
+            # and a stored document would cost Chroma a full-text index entry per sentence.
             out.append(
-                (
-                    "sentence",
-                    f"{p.id}#s{i}",
-                    s.text,
-                    (s.text,),
-                    {**base, "sentence": i, "start": s.start, "end": s.end, "hash": content_hash(s.text)},
-                )
+                ("sentence", f"{p.id}#s{i}", None, (s.text,), {"doc": doc.id, "hash": content_hash(s.text)})
             )
     return out
 

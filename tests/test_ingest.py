@@ -161,6 +161,9 @@ def test_paragraph_vector_is_the_mean_of_its_heading_and_sentences(tmp_path):
         for i, s in enumerate(p.sentences):
             assert np.allclose(stored[f"{p.id}#s{i}"], enc.encode([s.text])[0], atol=1e-6)
     assert [p.section for p in store.paragraphs] == ["Budget talks", "Budget talks", "Weather"]
+    # Sentence records hold a vector, their document and hash: text and offsets are the paragraph's.
+    got = store.build.sentences.get(include=["documents", "metadatas"])
+    assert set(got["documents"]) == {None} and all(set(m) == {"doc", "hash"} for m in got["metadatas"])
 
 
 def test_editing_one_sentence_re_embeds_only_that_sentence(tmp_path):
