@@ -32,8 +32,8 @@ from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
-SENTENCE_WEIGHTS = (1.928, 2.525, -1.185, 0.644, 0.266, 1.426, 5.475, 0.643, 0.405, -0.107, 4.230)
-SENTENCE_BIAS = -5.100
+SENTENCE_WEIGHTS = (2.019, 2.508, -1.156, 0.632, 0.371, 1.430, 5.405, 0.697, 0.398, -0.126, 4.200)
+SENTENCE_BIAS = -4.987
 # Order: ANSWERABLE_FEATURES.
 ANSWERABLE_FEATURES = (
     "best",
@@ -45,15 +45,15 @@ ANSWERABLE_FEATURES = (
     "name_type",
     "idf_share",
 )
-ANSWERABLE_WEIGHTS = (3.022, 2.923, 0.731, 3.177, 2.897, -0.428, 0.197, 2.074)
-ANSWERABLE_BIAS = -5.235
+ANSWERABLE_WEIGHTS = (3.053, 2.964, 0.693, 3.227, 2.814, -0.419, 0.189, 2.080)
+ANSWERABLE_BIAS = -5.348
 
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
     """Thresholds of the answer policy; coefficients are module constants."""
 
-    abstain_below: float = 0.25  # answerability probability under which we abstain
+    abstain_below: float = 0.2  # answerability probability under which we abstain
     second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     second_other_ratio: float = 0.7  # ... this close when it comes from another paragraph
     max_sentences: int = 2

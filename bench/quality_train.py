@@ -281,7 +281,7 @@ def abstention(bot, paths, questions, encoder) -> None:
         )
         p = model.predict_proba(x[:, cols])[:, 1]
         print(f"features {feats}")
-        for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for t in (0.2, 0.25, 0.3, 0.4, 0.5):
             cells = []
             for part, mask in (("train", train), ("held-out", ~train)):
                 fa = np.mean(p[mask & (kind == "corpus")] < t)
