@@ -55,7 +55,7 @@ def test_added_articles_survive_a_restart_and_are_not_duplicated(library, seed_b
     assert entry.title == "Tram line opens"
     assert library.add(ARTICLE, "another-name.md")[0].key == entry.key
     answer = library.get(entry.key).ask("How long is the tram ride to the university?")
-    assert [c.document for c in answer.citations] == ["tram"]
+    assert answer.citations and {c.document for c in answer.citations} == {"tram"}  # one copy only
 
     reopened = Library(seed_bot, index_factory(tmp_path, encoder, [SEED]), tmp_path / "uploads")
     assert reopened.choices() == library.choices()
