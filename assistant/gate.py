@@ -124,7 +124,6 @@ _NOT_NAME = re.compile(
     r"chairman|chairwoman|chief|leader|foreign|defence|defense|state|deputy|former|"
     rf"monday|tuesday|wednesday|thursday|friday|saturday|sunday|{MONTHS})$"
 )
-PREFIX = 5  # letters of a stem that must be shared ("Ukrainian" ~ "Ukraine")
 
 
 def unknown_names(question: str, speller: Speller) -> list[str]:
@@ -137,7 +136,7 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
     if letters and sum(w[0].isupper() for w in letters) > 0.6 * len(letters):
         return []
     vocabulary = speller.frequency
-    prefixes = {t[:PREFIX] for t in vocabulary if len(t) >= PREFIX}
+    prefixes, n = speller.stem_starts, speller.PREFIX  # built once per index, not per question
 
     def known(name: str) -> bool:
         if len(name) <= 3 and name.isupper():  # "US", "UN": acronyms the text may spell out
@@ -146,7 +145,7 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
         for word, t in content_words(name):
             if word.isdigit() or _NOT_NAME.match(word) or _DEMONYM.search(word):
                 continue
-            if t in vocabulary or (len(t) >= PREFIX and t[:PREFIX] in prefixes):
+            if t in vocabulary or (len(t) >= n and t[:n] in prefixes):
                 continue
             fixed = speller.correct_term(t)
             if fixed is None or fixed not in vocabulary:

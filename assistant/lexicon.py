@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.U)
 QUESTION_WORDS = frozenset(
@@ -149,6 +149,13 @@ class Speller:
         self._stop = sorted(_stopwords())
         self._cache: dict[str, str | None] = {}
         self._stop_for: dict[str, str] = {}  # misspelt stopword stem -> the stopword
+
+    PREFIX = 5  # letters of a stem that "share a stem start" ("ukrainian" ~ "ukrain")
+
+    @cached_property
+    def stem_starts(self) -> frozenset[str]:
+        """The first ``PREFIX`` letters of every vocabulary stem that long (built once)."""
+        return frozenset(t[: self.PREFIX] for t in self.frequency if len(t) >= self.PREFIX)
 
     @staticmethod
     def budget(term: str) -> int:
