@@ -59,6 +59,7 @@ class ExtractiveSettings:
     max_sentences: int = 2
     pronoun_context: bool = True  # a lone answer opening with a pronoun brings its antecedent
     passages_used: int = 3
+    typed_ratio: float = 0.7  # a sentence holding the asked type replaces a best one lacking it this close
     place_min: float = (
         0.05  # a "where" answer naming no place adds the best sentence that does, if this likely
     )
@@ -223,7 +224,7 @@ class ExtractiveBackend:
             typed = [
                 c
                 for c in scored
-                if c.score >= s.second_ratio * scored[0].score
+                if c.score >= s.typed_ratio * scored[0].score
                 and has_asked_type(question, c.passage.paragraph.sentences[c.index].text)
             ]
             if not typed:

@@ -148,6 +148,15 @@ _WHAT_NOUN = re.compile(
 )
 
 
+_WHAT_VERB = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|might)\b",
+    re.I,
+)
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
+# Verbs that carry the tense or mood of a question, not what it asks about.
+_LIGHT = re.compile(r"^(going|gonna|want|wants|trying|expected|supposed|likely|able|planning|set|due)$")
+
+
 def focus(question: str) -> str | None:
     """What the question asks for, as a short text to embed: the noun after "what"/"which"
     ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), or the kind
@@ -163,7 +172,19 @@ def focus(question: str) -> str | None:
         if words:
             return " ".join(words)
     kind = answer_type(question)
-    return _FOCUS_BY_TYPE.get(kind)
+    if kind in _FOCUS_BY_TYPE:
+        return _FOCUS_BY_TYPE[kind]
+    if _WHAT_VERB.match(question):
+        # "What will Kim and Putin discuss?" asks for the object of its verb: the question's
+        # plain (lower-case) content words, names left out as every candidate shares them.
+        words = [
+            w
+            for w in _WORDS.findall(question)[1:]
+            if w.islower() and not is_stopword(w) and not _LIGHT.match(w) and not _NUMBER.fullmatch(w)
+        ]
+        if words:
+            return " ".join(words[:3])
+    return None
 
 
 def answer_type(question: str) -> str:
@@ -273,6 +294,27 @@ FEATURES = (
 # corpus) made the scorer repeat the paragraph that restates the question.
 
 
+SOFT_MIN = 5  # shortest stem that may match its derivation ("partner" / "partnership")
+# Suffixes the stemmer keeps that turn one word into a relative of it: "partner"/"partnership",
+# "Russia"/"Russian", "China"/"Chinese", "Japan"/"Japanese".
+_DERIVED = ("ship", "hood", "ism", "ist", "n", "an", "ian", "ese")
+
+
+def _related(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= SOFT_MIN and long.startswith(short) and long[len(short) :] in _DERIVED
+
+
+def overlap(question: frozenset[str], text: frozenset[str]) -> set[str]:
+    """The question's stems that ``text`` contains, exactly or as a derivation the stemmer
+    leaves apart (``_DERIVED``)."""
+    found = set(question & text)
+    for t in question - found:
+        if len(t) >= SOFT_MIN and any(_related(t, u) for u in text):
+            found.add(t)
+    return found
+
+
 def local_idf(q: QuestionInfo, sentences: list[SentenceText]) -> dict[str, float]:
     """Weights of the question's words by how few candidate sentences contain them.
 
@@ -282,7 +324,7 @@ def local_idf(q: QuestionInfo, sentences: list[SentenceText]) -> dict[str, float
     n = len(sentences)
     df = dict.fromkeys(q.terms, 0)
     for s in sentences:
-        for t in q.terms & s.terms:
+        for t in overlap(q.terms, s.terms):
             df[t] += 1
     return {t: math.log(1.0 + n / (d or 0.5)) for t, d in df.items()}
 
@@ -300,12 +342,12 @@ def sentence_features(
 ) -> tuple[float, ...]:
     s = sentences[i]
     n = len(q.terms) or 1
-    own = q.terms & s.terms
+    own = overlap(q.terms, s.terms)
     near = set(own)
     if i > 0:
-        near |= q.terms & sentences[i - 1].terms
+        near |= overlap(q.terms, sentences[i - 1].terms)
     if i + 1 < len(sentences):
-        near |= q.terms & sentences[i + 1].terms
+        near |= overlap(q.terms, sentences[i + 1].terms)
     bigram = len(q.bigrams & s.bigrams) / len(q.bigrams) if q.bigrams else 0.0
     idf = idf or {}
     total = sum(idf.values())
@@ -315,7 +357,7 @@ def sentence_features(
         cos_context if s.pronoun_start else cos,
         len(own) / n,
         len(near) / n,
-        len(q.terms & paragraph_terms) / n,
+        len(overlap(q.terms, paragraph_terms)) / n,
         bigram,
         idf_share,
         *typed(q, s),

@@ -8,6 +8,8 @@ would never accept the answer whatever the score:
   number); if none of the chosen sentences holds one (other than what the question already
   says, and a bare year does not count as a quantity), the article has not answered it.
   The best sentence that does hold one is taken instead when it is nearly as likely.
+  A question that asks for names ("Which companies…, by name?", "What are their
+  names?") needs a capitalised name the question does not already hold.
 
 * **A name the text never mentions.** "How did Beijing respond…?" asked of an article that
   never says "Beijing" cannot be answered from it, however well the rest of the question
@@ -36,6 +38,15 @@ from .lexicon import Speller, content_words
 
 _LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"
 _ASKS = (
+    (
+        # "Which companies…, by name?", "What are their names?": a name the question lacks.
+        "name",
+        re.compile(
+            # Not "What is the name of…": that is often a common noun ("guru", "trial division").
+            r"\bby\s+name\b|\b(what|which)\s+(are|were)\s+(the|their|its|his|her)\s+names\b",
+            re.I,
+        ),
+    ),
     (
         "money",
         re.compile(
@@ -82,7 +93,7 @@ _TIME = re.compile(
 
 
 def asked_type(question: str) -> str | None:
-    """``"money"``, ``"number"``, ``"duration"`` or ``"date"`` when the question opens by asking for one.
+    """``"name"``, ``"money"``, ``"number"``, ``"duration"`` or ``"date"`` when the question asks for one.
 
     Only the interrogative the question *starts* with counts: "What tribe … when he was
     16?" asks for a name, not a date.
@@ -96,6 +107,8 @@ def asked_type(question: str) -> str | None:
 
 def _has(kind: str, question: str, sentence: str) -> bool:
     q, s = analyse(question), sentence_text(sentence)
+    if kind == "name":
+        return bool(s.capitalised - q.capitalised)
     if kind == "money":  # an amount of money: a currency, not just any number
         return bool(_MONEY.search(sentence))
     if kind == "date":
@@ -108,7 +121,7 @@ def _has(kind: str, question: str, sentence: str) -> bool:
 
 
 def has_asked_type(question: str, sentence: str) -> bool:
-    """False only when the question asks for money, a number, a duration or a date the sentence lacks."""
+    """False only when the question asks for a name, money, a number, a duration or a date the sentence lacks."""
     kind = asked_type(question)
     return kind is None or _has(kind, question, sentence)
 

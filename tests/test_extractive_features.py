@@ -120,7 +120,11 @@ def test_local_idf_weights_rare_question_words_above_common_ones():
         ("Where will Kim meet Putin?", "a place or location"),
         ("wher will they meet?", "a place or location"),
         ("When did he die?", "a date or time"),
-        ("What is Pyongyang offering?", None),  # "what is ..." names no kind of thing
+        # "What will X do?" names no kind of thing: its plain content words, names left out.
+        ("What is Pyongyang offering?", "offering"),
+        ("What will Kim and Putin discuss?", "discuss"),
+        ("What are the two leaders going to talk about?", "leaders talk"),
+        ("What is Kim going to do?", None),
         ("Why did they meet?", None),
     ],
 )
@@ -128,3 +132,15 @@ def test_focus_is_what_the_question_asks_for(question, wanted):
     from assistant.features import focus
 
     assert focus(question) == wanted
+
+
+def test_overlap_matches_derivations_the_stemmer_keeps_apart():
+    from assistant.features import overlap
+    from assistant.lexicon import terms
+
+    q = frozenset(terms("How long have they been partners with Russia?"))
+    found = overlap(q, frozenset(terms("A Russian partnership stretching back decades.")))
+    assert {"partner", "russia"} <= found
+    # A longer word that merely starts the same way is another word.
+    assert not overlap(frozenset(terms("Which state?")), frozenset(terms("The statement was read.")))
+    assert not overlap(frozenset(terms("The prince")), frozenset(terms("The princess")))

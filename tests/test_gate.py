@@ -23,6 +23,9 @@ from assistant.gate import asked_type, has_asked_type
         ("What was the price of the tickets?", "money"),
         ("How much food does it eat?", "number"),
         ("hw many missiles?", "number"),  # a misspelt interrogative still asks for a number
+        ("Which companies did Washington sanction, by name?", "name"),
+        ("What are their names?", "name"),
+        ("What is the name of a teacher in Tibetan Buddhism?", None),  # often a common noun
     ],
 )
 def test_asked_type_reads_the_leading_interrogative(question, kind):
@@ -43,6 +46,12 @@ def test_numbers_dates_and_durations_in_sentences():
         "How long have they been partners?", "Their partnership goes back to the Cold War era."
     )
     assert has_asked_type("Who won?", "Argentina won.")  # no type asked: never blocks
+
+
+def test_a_question_asking_for_names_needs_one_it_does_not_already_hold():
+    q = "Which companies did Washington sanction, by name?"
+    assert not has_asked_type(q, "Washington has put penalties on groups assisting arms transfers.")
+    assert has_asked_type(q, "Washington sanctioned Rosoboronexport and Korea Mining.")
 
 
 def test_money_needs_a_currency_not_just_any_number():
