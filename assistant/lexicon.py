@@ -79,11 +79,32 @@ def fold(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
+# Capitalised acronyms a news text and its reader use for the same name; matched in capitals
+# only, so the pronoun "us" stays a stopword ("How has the US responded?" must meet "concerns
+# in the United States").
+_ACRONYMS = (
+    (re.compile(r"\bU\.S\.A\.|\bU\.S\.|\bUSA?\b"), "United States"),
+    (re.compile(r"\bU\.K\.|\bUK\b"), "United Kingdom"),
+    (re.compile(r"\bU\.N\.|\bUN\b"), "United Nations"),
+    (re.compile(r"\bE\.U\.|\bEU\b"), "European Union"),
+)
+
+
+def expand_acronyms(text: str) -> str:
+    """``text`` with "US", "U.S.", "UK", "UN" and "EU" (in capitals) spelt out."""
+    if not any(ch.isupper() for ch in text):
+        return text
+    for pattern, name in _ACRONYMS:
+        text = pattern.sub(name, text)
+    return text
+
+
 def content_words(text: str) -> list[tuple[str, str]]:
-    """(folded word, stem) of each content word of ``text`` in order (duplicates kept)."""
+    """(folded word, stem) of each content word of ``text`` in order (duplicates kept);
+    capitalised acronyms are spelt out first (``expand_acronyms``)."""
     stop = _stopwords()
     out = []
-    for m in _WORD.finditer(fold(text)):
+    for m in _WORD.finditer(fold(expand_acronyms(text))):
         word = m.group(0)
         if word.endswith("'s"):
             word = word[:-2]

@@ -144,3 +144,18 @@ def test_overlap_matches_derivations_the_stemmer_keeps_apart():
     # A longer word that merely starts the same way is another word.
     assert not overlap(frozenset(terms("Which state?")), frozenset(terms("The statement was read.")))
     assert not overlap(frozenset(terms("The prince")), frozenset(terms("The princess")))
+
+
+def test_capitalised_acronyms_meet_the_names_they_stand_for():
+    from assistant.lexicon import terms
+
+    united_states = terms("the United States")
+    assert terms("How has the US responded?")[:2] == united_states
+    assert terms("The U.S. Navy")[:2] == united_states
+    assert "unit" not in terms("Let us go")  # the pronoun stays a pronoun
+
+
+def test_a_question_naming_the_us_finds_the_united_states(seed_bot):
+    answer = seed_bot.ask("How has the US responded?")
+    assert not answer.abstained
+    assert any("United States" in c.paragraph_text for c in answer.citations)
