@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,7 +22,7 @@ from index.reader import find_sources
 from index.store import IndexStore, Progress, build_index, is_current, open_index
 
 from .citations import ABSTAIN_TEXT, verify
-from .condense import fallback, is_follow_up, retrieval_query, split_compound
+from .condense import fallback, is_follow_up, retrieval_query, split_compound, without_markers
 from .config import SEEDS_DIR, default_index_dir
 from .extractive import ExtractiveBackend, ExtractiveSettings
 from .gate import unknown_names
@@ -163,9 +164,11 @@ class Assistant:
             # "And who reported that?" leans on the previous turn: retrieve with it, score
             # sentences against the follow-up (or, failing that, both questions).
             passages = self.retriever.retrieve(retrieval_query(question, history))
-            answer = self.backend.answer(question, passages)
+            told = _told(passages, history) if self._offline and _ELSE.search(question) else ()
+            extra = {"avoid": told} if told else {}
+            answer = self.backend.answer(question, passages, **extra)
             if answer.abstained:
-                answer = self.backend.answer(fallback(question, history), passages)
+                answer = self.backend.answer(fallback(question, history), passages, **extra)
             answer = dataclasses.replace(
                 answer, question=question, standalone_question=fallback(question, history)
             )
@@ -220,6 +223,17 @@ class Assistant:
     @property
     def backend_label(self) -> str:
         return "offline extractive" if self.backend.name == "extractive" else self.backend.name
+
+
+# "Could it be moved somewhere else?", "Who else…", "What other…": a follow-up that asks
+# for more than the previous answer said, so repeating it is no answer.
+_ELSE = re.compile(r"\b(else|other|others|another|besides|apart from|instead)\b", re.I)
+
+
+def _told(passages: list[Passage], history: History) -> frozenset[str]:
+    """Sentences of ``passages`` that the previous answer already quoted."""
+    previous = without_markers(history[-1][1])
+    return frozenset(s.text for p in passages for s in p.paragraph.sentences if s.text in previous)
 
 
 _DECLINED = ABSTAIN_TEXT.rstrip(".") + ":"  # "The article doesn't say: it never mentions X."

@@ -48,6 +48,11 @@ _FOLLOW_UP = re.compile(
 _MARKERS = re.compile(r"\s*\[[^\]]*¶\s?\d+\]")
 
 
+def without_markers(answer: str) -> str:
+    """An answer's text with its citation markers ("[¶3]") removed."""
+    return _MARKERS.sub("", answer)
+
+
 def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     """For the offline backend: the previous turn (question and answer) and the follow-up.
 
@@ -57,7 +62,7 @@ def retrieval_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     if not history:
         return question
     previous_q, previous_a = history[-1]
-    combined = f"{previous_q} {_MARKERS.sub('', previous_a)} {question}"
+    combined = f"{previous_q} {without_markers(previous_a)} {question}"
     return combined[-MAX_QUESTION_CHARS:]
 
 

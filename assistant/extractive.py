@@ -23,11 +23,12 @@ embeddings already computed; this module does not retrieve.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text
-from .gate import has_asked_type
+from .gate import has_asked_type, name_terms, names_covered
 from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
@@ -59,6 +60,7 @@ class ExtractiveSettings:
     max_sentences: int = 2
     pronoun_context: bool = True  # a lone answer opening with a pronoun brings its antecedent
     passages_used: int = 3
+    names_in_answer: bool = True  # the answer's paragraph must name what the question names
     typed_ratio: float = 0.7  # a sentence holding the asked type replaces a best one lacking it this close
     place_min: float = (
         0.05  # a "where" answer naming no place adds the best sentence that does, if this likely
@@ -211,9 +213,13 @@ class ExtractiveBackend:
             confidence=confidence,
         )
 
-    def answer(self, question: str, passages: list[Passage]) -> Answer:
+    def answer(self, question: str, passages: list[Passage], avoid: Collection[str] = ()) -> Answer:
+        """The answer from ``passages``; sentences whose text is in ``avoid`` (what a follow-up
+        asking for "something else" was already told) are never chosen."""
         s = self.settings
         scored = self.score_sentences(question, passages)
+        if avoid:
+            scored = [c for c in scored if c.passage.paragraph.sentences[c.index].text not in avoid]
         confidence = self.confidence(question, scored)
         if not scored or confidence < s.abstain_below:
             return self._abstain(question, passages, confidence)
@@ -230,6 +236,22 @@ class ExtractiveBackend:
             if not typed:
                 return self._abstain(question, passages, confidence)
             chosen = typed[:1]
+        names = name_terms(question) if s.names_in_answer else []
+        if names:
+            # "What did China say…?" answered from a paragraph that never names China has
+            # not answered it: take the best sentence whose paragraph does, if nearly as likely.
+            texts = {id(p): frozenset(terms(f"{p.title or ''} {p.section or ''} {p.text}")) for p in passages}
+            # Only names some retrieved paragraph holds: a misspelt or unseen one proves nothing.
+            names = [n for n in names if any(names_covered([n], t) for t in texts.values())]
+
+            def covers(c: _Scored) -> bool:
+                return names_covered(names, texts[id(c.passage)])
+
+            if names and not any(covers(c) for c in chosen):
+                named = [c for c in scored if c.score >= s.typed_ratio * scored[0].score and covers(c)]
+                if not named:
+                    return self._abstain(question, passages, confidence)
+                chosen = named[:1]
         chosen = self.with_place(question, scored, chosen)
         # The best-supported sentence is cited first; text reads in document order.
         citations: list[Citation] = []

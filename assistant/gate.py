@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import re
 
-from .features import CAPITALISED, MONTHS, analyse, fix_interrogative, sentence_text
-from .lexicon import Speller, content_words
+from .features import CAPITALISED, MONTHS, analyse, fix_interrogative, overlap, sentence_text
+from .lexicon import Speller, content_words, expand_acronyms
+from .places import aliases
 
 _LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"
 _ASKS = (
@@ -177,3 +178,40 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
         if not all(known(m.group(0)) for m in phrase):
             missing.append(_POSSESSIVE.sub("", question[phrase[0].start() : phrase[-1].end()]))
     return list(dict.fromkeys(missing))
+
+
+def name_terms(question: str) -> list[frozenset[str]]:
+    """The content-word stems of each name the question holds ("North Korea" is one name;
+    titles, months and peoples are left out); empty for a Title Case or all-capitals question."""
+    letters = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 1]
+    if letters and sum(w[0].isupper() for w in letters) > 0.6 * len(letters):
+        return []
+    out: list[set[str]] = []
+    end = -1
+    for m in CAPITALISED.finditer(question):
+        word = m.group(0)
+        if len(word) <= 3 and word.isupper() and expand_acronyms(word) == word:
+            continue  # "TV", "CIA": the text may spell it out ("US" is spelt out already)
+        stems = {
+            t
+            for word, t in content_words(m.group(0))
+            if not (word.isdigit() or _NOT_NAME.match(word) or _DEMONYM.search(word))
+        }
+        if not stems:
+            continue
+        if out and question[end : m.start()] == " ":  # "North Korea": one name
+            out[-1] |= stems
+        else:
+            out.append(stems)
+        end = m.end()
+    return [frozenset(n) for n in out]
+
+
+def names_covered(names: list[frozenset[str]], text_terms: frozenset[str]) -> bool:
+    """Whether ``text_terms`` name every one of ``names``, by the same words (derivations
+    allowed) or by another name of the same country ("Pyongyang" for North Korea)."""
+
+    def named(stems: frozenset[str]) -> bool:
+        return len(overlap(stems, text_terms)) == len(stems)
+
+    return all(named(n) or any(named(a) for a in aliases(n)) for n in names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.gate import asked_type, has_asked_type
+from assistant.gate import asked_type, has_asked_type, name_terms, names_covered
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,28 @@ def test_a_two_part_question_answers_the_half_the_article_covers(seed_bot):
     ans = seed_bot.ask("Where will Kim meet Putin, and how did Beijing respond?")
     assert not ans.abstained and "Vladivostok" in ans.text
     assert ans.text.endswith("The article doesn't say: it never mentions Beijing.")
+
+
+def test_names_are_read_as_phrases_without_titles_or_short_acronyms():
+    assert name_terms("What did President Putin tell the leaders of North Korea?") == [
+        frozenset({"putin"}),
+        frozenset({"north", "korea"}),
+    ]
+    assert name_terms("What share did TV networks have?") == []  # "TV" may be spelt out
+    assert name_terms("What Did The President Say?") == []  # Title Case: no telling capitals
+
+
+def test_a_paragraph_covers_a_name_by_its_words_or_another_name_of_the_country():
+    from assistant.lexicon import terms
+
+    names = name_terms("How long have Moscow and Pyongyang been partners?")
+    assert names_covered(names, frozenset(terms("Russia and North Korea share a partnership.")))
+    assert not names_covered(names, frozenset(terms("Russia held drills.")))
+
+
+def test_an_answer_from_a_paragraph_that_never_names_what_was_asked_about_is_declined(seed_bot):
+    # China is named in the article (a proposed drill), but nowhere near the summit.
+    assert seed_bot.ask("What did China say about the summit?").abstained
+    # "Moscow and Pyongyang" are Russia and North Korea in the answer's paragraph.
+    answer = seed_bot.ask("How long have Moscow and Pyongyang been partners?")
+    assert not answer.abstained and "Cold War" in answer.text
