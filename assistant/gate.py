@@ -63,7 +63,8 @@ _ASKS = (
             _LEAD + r"(how\s+(many|much|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
             r"(what|which)\s+(is|was|are|were)\s+the\s+(population|number|amount|cost|price|"
             r"percentage|rate|total|value|size|length|height|distance|area|age)\b|"
-            r"(what|which)\s+(percentage|percent|number|amount|proportion)\b)",
+            r"(what|which)\s+(percentage|percent|number|amount|proportion)\b|"
+            r"(what|which)\s+(is|was|are|were)\s+[^?]*['’]s\s+(age|population|height|size|area|length|weight)\b)",
             re.I,
         ),
     ),
@@ -71,7 +72,7 @@ _ASKS = (
     (
         "date",
         re.compile(
-            _LEAD + r"(when\b|(what|which)\s+(\w+\s+)?(year|years|date|day|month|decade|century)\b)",
+            _LEAD + r"(when\b|(what|which)\s+(\w+\s+)?(year|years|date|day|month|decade|century|time|hour)\b)",
             re.I,
         ),
     ),

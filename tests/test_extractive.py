@@ -179,7 +179,9 @@ def test_a_sentence_close_to_what_is_asked_for_wins_over_one_that_only_shares_wo
     the question's names, once the retriever says how close each is to "weapons"."""
     ties = paragraph(7, ["Russia and North Korea share a long partnership."], offset=2000)
     arms = paragraph(
-        2, ["The focus is the exchange of artillery and missiles from North Korea."], offset=2100
+        2,
+        ["The focus is the exchange of artillery and missiles from North Korea for Moscow's help."],
+        offset=2100,
     )
     q = "What weapons would North Korea provide to Russia?"
     plain = [passage(ties, [0.55], score=9.0), passage(arms, [0.6], score=8.5)]

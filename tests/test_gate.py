@@ -24,6 +24,8 @@ from assistant.gate import asked_type, has_asked_type, name_terms, names_covered
         ("How much food does it eat?", "number"),
         ("hw many missiles?", "number"),  # a misspelt interrogative still asks for a number
         ("Which companies did Washington sanction, by name?", "name"),
+        ("What time will the summit start?", "date"),
+        ("What is Kim Jong Un's age?", "number"),
         ("What are their names?", "name"),
         ("What is the name of a teacher in Tibetan Buddhism?", None),  # often a common noun
     ],
