@@ -43,9 +43,11 @@ _DATE = re.compile(
 )
 CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*[a-z][\w'’-]*|\b[A-Z]{2,}\b")
 # Where a place is named: a capitalised name after a locative preposition ("in Vladivostok",
-# "to Moscow"), or a noun that says a place is meant ("the venue", "a port city").
+# "to Moscow") or a verb of going there ("visited Pyongyang"), or a noun that says a place
+# is meant ("the venue", "a port city").
 _LOCATIVE_NAME = re.compile(
-    r"\b(?i:in|at|to|from|near|into|across|outside|inside|towards?|throughout|via|between|around)\s+"
+    r"\b(?i:in|at|to|from|near|into|across|outside|inside|towards?|throughout|via|between|around|"
+    r"visit|visits|visited|visiting|toured|reached)\s+"
     rf"(?:[Tt]he\s+)?(?!(?i:{MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|christmas|easter)\b)"
     r"([A-Z][\w'’-]*[a-z][\w'’-]*)"
 )

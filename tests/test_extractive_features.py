@@ -91,6 +91,7 @@ def test_place_cue_sees_a_named_place_or_a_place_word_the_question_lacks():
     assert place_cue(q, sentence_text("Kim is slated to meet with Russian President Vladimir Putin.")) == -1.0
     assert place_cue(q, sentence_text("The chosen destination is Vladivostok, a port city.")) == 1.0
     assert place_cue(q, sentence_text("The meeting might be moved to Moscow.")) == 1.0
+    assert place_cue(q, sentence_text("Shoigu visited Pyongyang, where he proposed a drill.")) == 1.0
     assert place_cue(analyse("Who will meet Putin?"), sentence_text("They meet in Moscow.")) == 0.0
 
 
