@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from .features import CAPITALISED, MONTHS, analyse, fix_interrogative, overlap, sentence_text
-from .lexicon import Speller, content_words, expand_acronyms
+from .lexicon import Speller, content_words, expand_acronyms, terms
 from .places import aliases
 
 _LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"
@@ -72,7 +72,8 @@ _ASKS = (
     (
         "date",
         re.compile(
-            _LEAD + r"(when\b|(what|which)\s+(\w+\s+)?(year|years|date|day|month|decade|century|time|hour)\b)",
+            _LEAD
+            + r"(when\b|(what|which)\s+(\w+\s+)?(year|years|date|day|month|decade|century|time|hour)\b)",
             re.I,
         ),
     ),
@@ -82,6 +83,7 @@ _QUANTITY = re.compile(
     r"a\s+(couple|number|lot))\b|[$€£¥%]",
     re.I,
 )
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+([A-Za-z][\w'’-]*)", re.I)
 _MONEY = re.compile(
     r"[$€£¥₽₩]|\b(dollars?|euros?|pounds?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|"
     r"pesos?|cents?|usd|eur|gbp)\b",
@@ -119,7 +121,15 @@ def _has(kind: str, question: str, sentence: str) -> bool:
         return True
     # A quantity the question does not already state; a bare year is a date, not a count.
     new = {n for n in s.numbers - q.numbers if not (n.isdigit() and len(n) == 4)}
-    return bool(new) or bool(_QUANTITY.search(sentence))
+    if new or kind == "duration":
+        return bool(new) or bool(_QUANTITY.search(sentence))
+    # A vague one ("several", "a few") after "how many <things>" must count those things:
+    # "How many days will he stay?" is not answered by "a few months before his death".
+    counted = _HOW_MANY.search(fix_interrogative(question))
+    asked = set(terms(counted.group(1))) if counted else set()
+    if not asked:  # "How much has…", "What is the population…": any quantity may answer
+        return bool(_QUANTITY.search(sentence))
+    return any(asked & set(terms(sentence[m.end() : m.end() + 40])[:2]) for m in _QUANTITY.finditer(sentence))
 
 
 def has_asked_type(question: str, sentence: str) -> bool:

@@ -50,6 +50,16 @@ def test_numbers_dates_and_durations_in_sentences():
     assert has_asked_type("Who won?", "Argentina won.")  # no type asked: never blocks
 
 
+def test_a_vague_quantity_must_count_what_how_many_asks_about():
+    q = "How many days will Kim Jong Un stay in Russia?"
+    assert not has_asked_type(q, "His father visited Russia a few months before his death.")
+    assert has_asked_type(q, "He will stay for several days.")
+    assert has_asked_type(q, "He will stay for 3 days.")
+    assert has_asked_type("How many missiles were fired?", "Dozens of missiles were fired.")
+    # Nothing named to count ("How much has…"): any quantity may answer.
+    assert has_asked_type("How much has a Lama agreed to be reborn?", "Often many times.")
+
+
 def test_a_question_asking_for_names_needs_one_it_does_not_already_hold():
     q = "Which companies did Washington sanction, by name?"
     assert not has_asked_type(q, "Washington has put penalties on groups assisting arms transfers.")
