@@ -34,7 +34,7 @@ from index.errors import InputError
 
 EVALS_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = EVALS_DIR.parent
-DEFAULT_SUITES = ("seed", "xquad", "xquad-oos")
+DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos")
 
 # A supporting paragraph: its number, a phrase it contains, or (document id, number).
 ParagraphRef = int | str | tuple[str, int]

@@ -12,7 +12,7 @@ import pytest
 
 import evals
 
-SUITES = ("seed", "xquad", "xquad-oos")
+SUITES = ("seed", "seed-probe", "xquad", "xquad-oos")
 
 pytestmark = pytest.mark.slow
 
