@@ -150,15 +150,6 @@ _WHAT_NOUN = re.compile(
 )
 
 
-_WHAT_VERB = re.compile(
-    r"^\W*(?:(?:and|so|but)\s+)?what\s+(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should|might)\b",
-    re.I,
-)
-_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
-# Verbs that carry the tense or mood of a question, not what it asks about.
-_LIGHT = re.compile(r"^(going|gonna|want|wants|trying|expected|supposed|likely|able|planning|set|due)$")
-
-
 def focus(question: str) -> str | None:
     """What the question asks for, as a short text to embed: the noun after "what"/"which"
     ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), or the kind
@@ -174,19 +165,7 @@ def focus(question: str) -> str | None:
         if words:
             return " ".join(words)
     kind = answer_type(question)
-    if kind in _FOCUS_BY_TYPE:
-        return _FOCUS_BY_TYPE[kind]
-    if _WHAT_VERB.match(question):
-        # "What will Kim and Putin discuss?" asks for the object of its verb: the question's
-        # plain (lower-case) content words, names left out as every candidate shares them.
-        words = [
-            w
-            for w in _WORDS.findall(question)[1:]
-            if w.islower() and not is_stopword(w) and not _LIGHT.match(w) and not _NUMBER.fullmatch(w)
-        ]
-        if words:
-            return " ".join(words[:3])
-    return None
+    return _FOCUS_BY_TYPE.get(kind)
 
 
 def answer_type(question: str) -> str:
