@@ -150,10 +150,33 @@ _WHAT_NOUN = re.compile(
 )
 
 
+# What a question asks for when it names no kind of thing, read off its verb: a
+# description of such answers to embed (the way "Where…" embeds "a place or location").
+_INTENTS = (
+    (
+        re.compile(
+            r"\b(discuss\w*|talk(s|ing)?\s+about|negotiat\w*|agenda|about)\s*\??$|\b(discuss|discussed|discussing)\b",
+            re.I,
+        ),
+        "the topic or focus of discussions",
+    ),
+    (
+        re.compile(
+            r"\b(offer\w*|give|giving|gives|gave|send\w*|sent|supply\w*|supplie\w*|provid\w*|deliver\w*|sell\w*|"
+            r"sold|trade\w*|exchang\w*|in\s+return|want\w*\s+from|get\w*\s+from|receiv\w*)\b",
+            re.I,
+        ),
+        "an exchange or trade of goods",
+    ),
+)
+
+
 def focus(question: str) -> str | None:
     """What the question asks for, as a short text to embed: the noun after "what"/"which"
-    ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), or the kind
-    of thing a "where"/"when"/"who" question wants; None for other questions."""
+    ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), the kind
+    of thing a "where"/"when"/"who" question wants, or, for "what" questions whose verb says
+    it (``_INTENTS``), a description of such answers ("What will they discuss?" -> "the
+    topic or focus of discussions"); None for other questions."""
     question = fix_interrogative(question)
     m = _WHAT_NOUN.match(question)
     if m:
@@ -165,7 +188,13 @@ def focus(question: str) -> str | None:
         if words:
             return " ".join(words)
     kind = answer_type(question)
-    return _FOCUS_BY_TYPE.get(kind)
+    if kind in _FOCUS_BY_TYPE:
+        return _FOCUS_BY_TYPE[kind]
+    if re.match(r"^\W*(?:(?:and|so|but)\s+)?what\b", question, re.I):
+        for pattern, wanted in _INTENTS:
+            if pattern.search(question):
+                return wanted
+    return None
 
 
 def answer_type(question: str) -> str:

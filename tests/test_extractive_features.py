@@ -121,7 +121,12 @@ def test_local_idf_weights_rare_question_words_above_common_ones():
         ("Where will Kim meet Putin?", "a place or location"),
         ("wher will they meet?", "a place or location"),
         ("When did he die?", "a date or time"),
-        ("What is Pyongyang offering?", None),  # "what is ..." names no kind of thing
+        # No kind of thing named: what the verb asks about, as a description of such answers.
+        ("What is Pyongyang offering?", "an exchange or trade of goods"),
+        ("What would North Korea send to Russia?", "an exchange or trade of goods"),
+        ("What will Kim and Putin discuss?", "the topic or focus of discussions"),
+        ("What are the two leaders going to talk about?", "the topic or focus of discussions"),
+        ("What is Kim going to do?", None),
         ("Why did they meet?", None),
     ],
 )
