@@ -7,7 +7,8 @@ word bigrams and its expected answer type, read off the interrogative at its sta
 similarity (the sentence's own, and with its neighbour for sentences opening with a pronoun),
 the share of question words it and its paragraph contain, word-bigram overlap, whether it
 holds a value of the expected answer type that the question itself does not, and the
-paragraph's retrieval score. ``place_cue`` says whether a sentence names a place (for the
+paragraph's retrieval score. Word matches allow derivations the stemmer keeps apart and a
+country's other names ("Washington" for "the US", via ``places``). ``place_cue`` says whether a sentence names a place (for the
 backend's "where" policy). A misspelt opening interrogative ("wher", "hw") is corrected
 before the answer type is read. Patterns are plain English syntax (digits, month names,
 capitalised words, prepositions); nothing is keyed to any data set. This module does not
@@ -23,6 +24,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .lexicon import Speller, fold, is_stopword, known_words, terms
+from .places import aliases
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -110,6 +112,27 @@ class QuestionInfo:
     kind: str  # one of TYPES, or "other"
     numbers: frozenset[str]
     capitalised: frozenset[str]
+    # Each country the question names, as (its stems, other names' stems): "the US" is also
+    # "Washington", "Pyongyang" also "North Korea" (``places``).
+    countries: tuple[tuple[frozenset[str], frozenset[frozenset[str]]], ...] = ()
+
+
+def _countries(question: str) -> tuple[tuple[frozenset[str], frozenset[frozenset[str]]], ...]:
+    phrases: list[str] = []
+    end = -1
+    for m in CAPITALISED.finditer(question):
+        if phrases and question[end : m.start()] == " ":
+            phrases[-1] += " " + m.group(0)
+        else:
+            phrases.append(m.group(0))
+        end = m.end()
+    out = []
+    for phrase in phrases:
+        stems = frozenset(terms(phrase))
+        others = aliases(stems) if stems else frozenset()
+        if others:
+            out.append((stems, others))
+    return tuple(out)
 
 
 def _bigrams(stems: list[str]) -> frozenset[tuple[str, str]]:
@@ -216,6 +239,7 @@ def analyse(question: str, vocabulary: dict[str, int] | None = None) -> Question
         kind=answer_type(question),
         numbers=frozenset(fold(m.group(0)) for m in _NUMBER.finditer(question)),
         capitalised=frozenset(fold(m.group(0)) for m in CAPITALISED.finditer(question)),
+        countries=_countries(question),
     )
 
 
@@ -315,6 +339,16 @@ def _related(a: str, b: str) -> bool:
     return len(short) >= SOFT_MIN and long.startswith(short) and long[len(short) :] in _DERIVED
 
 
+def matched(q: QuestionInfo, text: frozenset[str]) -> set[str]:
+    """``overlap`` of the question's stems with ``text``, a country's stems counting as
+    present when the text uses another of its names ("Washington" for "the US")."""
+    found = overlap(q.terms, text)
+    for stems, others in q.countries:
+        if not stems <= found and any(len(overlap(o, text)) == len(o) for o in others):
+            found |= stems & q.terms
+    return found
+
+
 def overlap(question: frozenset[str], text: frozenset[str]) -> set[str]:
     """The question's stems that ``text`` contains, exactly or as a derivation the stemmer
     leaves apart (``_DERIVED``)."""
@@ -334,7 +368,7 @@ def local_idf(q: QuestionInfo, sentences: list[SentenceText]) -> dict[str, float
     n = len(sentences)
     df = dict.fromkeys(q.terms, 0)
     for s in sentences:
-        for t in overlap(q.terms, s.terms):
+        for t in matched(q, s.terms):
             df[t] += 1
     return {t: math.log(1.0 + n / (d or 0.5)) for t, d in df.items()}
 
@@ -352,12 +386,12 @@ def sentence_features(
 ) -> tuple[float, ...]:
     s = sentences[i]
     n = len(q.terms) or 1
-    own = overlap(q.terms, s.terms)
+    own = matched(q, s.terms)
     near = set(own)
     if i > 0:
-        near |= overlap(q.terms, sentences[i - 1].terms)
+        near |= matched(q, sentences[i - 1].terms)
     if i + 1 < len(sentences):
-        near |= overlap(q.terms, sentences[i + 1].terms)
+        near |= matched(q, sentences[i + 1].terms)
     bigram = len(q.bigrams & s.bigrams) / len(q.bigrams) if q.bigrams else 0.0
     idf = idf or {}
     total = sum(idf.values())
@@ -367,7 +401,7 @@ def sentence_features(
         cos_context if s.pronoun_start else cos,
         len(own) / n,
         len(near) / n,
-        len(overlap(q.terms, paragraph_terms)) / n,
+        len(matched(q, paragraph_terms)) / n,
         bigram,
         idf_share,
         *typed(q, s),

@@ -180,11 +180,15 @@ def test_a_sentence_close_to_what_is_asked_for_wins_over_one_that_only_shares_wo
     ties = paragraph(7, ["Russia and North Korea share a long partnership."], offset=2000)
     arms = paragraph(
         2,
-        ["The focus is the exchange of artillery and missiles from North Korea for Moscow's help."],
+        ["The focus is the exchange of artillery and missiles from North Korea."],
         offset=2100,
     )
     q = "What weapons would North Korea provide to Russia?"
-    plain = [passage(ties, [0.55], score=9.0), passage(arms, [0.6], score=8.5)]
+    # The article's title names Russia, so both paragraphs name what the question names.
+    plain = [
+        dataclasses.replace(passage(p, [c], score=v), title="North Korea and Russia")
+        for p, c, v in ((ties, 0.55, 9.0), (arms, 0.6, 8.5))
+    ]
     assert ExtractiveBackend().answer(q, plain).citations[0].paragraph == 7
     focused = [
         dataclasses.replace(plain[0], focus_scores=(0.05,)),

@@ -161,3 +161,15 @@ def test_a_question_naming_the_us_finds_the_united_states(seed_bot):
     answer = seed_bot.ask("How has the US responded?")
     assert not answer.abstained
     assert any("United States" in c.paragraph_text for c in answer.citations)
+
+
+def test_a_country_is_matched_by_its_other_names():
+    from assistant.features import matched
+    from assistant.lexicon import terms
+
+    q = analyse("How has the US responded?")
+    assert {"unit", "state"} <= matched(q, frozenset(terms("Washington has put penalties on groups.")))
+    q = analyse("What is Pyongyang offering the Kremlin?")
+    found = matched(q, frozenset(terms("The exchange of artillery from North Korea for Moscow's satellites.")))
+    assert {"pyongyang", "kremlin"} <= found
+    assert not matched(analyse("What did China say?"), frozenset(terms("Russia said nothing.")))
