@@ -1,16 +1,15 @@
 """Features of a question and of candidate sentences, for the learned answer scorer.
 
 ``QuestionInfo`` holds what is computed once per question: its content-word stems, its
-word bigrams and its expected answer type, read off the interrogative at its start
-("how many" -> a number, "when"/"what year" -> a date, "who" -> a name, "where" -> a place).
-``sentence_features`` describes one sentence of a retrieved paragraph against it: embedding
-similarity (the sentence's own, and with its neighbour for sentences opening with a pronoun),
-the share of question words it and its paragraph contain, word-bigram overlap, whether it
-holds a value of the expected answer type that the question itself does not, and the
-paragraph's retrieval score. Word matches allow derivations the stemmer keeps apart and a
-country's other names ("Washington" for "the US", via ``places``). ``place_cue`` says whether a sentence names a place (for the
-backend's "where" policy). A misspelt opening interrogative ("wher", "hw") is corrected
-before the answer type is read. Patterns are plain English syntax (digits, month names,
+word bigrams, its expected answer type (``asking.answer_type``), its numbers, names and
+the countries it names. ``sentence_features`` describes one sentence of a retrieved
+paragraph against it: embedding similarity (the sentence's own, and with its neighbour for
+sentences opening with a pronoun), the share of question words it and its paragraph
+contain, word-bigram overlap, whether it holds a value of the expected answer type that the
+question itself does not, and the paragraph's retrieval score. Word matches allow
+derivations the stemmer keeps apart and a country's other names ("Washington" for "the
+US", via ``places``). ``place_cue`` says whether a sentence names a place (for the
+backend's "where" policy). Patterns are plain English syntax (digits, month names,
 capitalised words, prepositions); nothing is keyed to any data set. This module does not
 score or choose.
 """
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .lexicon import Speller, fold, is_stopword, known_words, terms
+from .asking import answer_type
+from .lexicon import Speller, fold, known_words, terms
 from .places import aliases
 
 NUMBER_WORDS = (
@@ -64,45 +64,6 @@ _PRONOUN_START = re.compile(
     re.I,
 )
 
-# Answer types, from the interrogative phrase the question opens with (or ends on).
-_TYPES = (
-    (
-        "number",
-        re.compile(
-            r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast)\b|"
-            r"\b(what|which) (percentage|percent|number|amount|proportion|share)\b|"
-            r"\bwhat (is|was|are|were) the (population|number|amount|cost|price|size|total|value|"
-            r"percentage|rate|length|height|distance|area|age)\b",
-            re.I,
-        ),
-    ),
-    (
-        "date",
-        re.compile(
-            r"\bwhen\b|\b(what|which|in what|in which|on what|on which) (\w+ )?(year|years|date|day|month|"
-            r"decade|century|time|period|era)\b|\bhow long ago\b",
-            re.I,
-        ),
-    ),
-    (
-        "person",
-        re.compile(
-            r"\b(who|whom|whose)\b|\b(what|which) (person|people|man|woman|"
-            r"company|organi[sz]ation|group|team|leader|president|king|queen)\b",
-            re.I,
-        ),
-    ),
-    (
-        "place",
-        re.compile(
-            r"\bwhere\b|\b(what|which|in what|in which) (city|country|state|place|"
-            r"region|area|town|location|nation|continent|county|province|island)\b",
-            re.I,
-        ),
-    ),
-)
-TYPES = tuple(name for name, _ in _TYPES)
-
 
 @dataclass(frozen=True)
 class QuestionInfo:
@@ -137,95 +98,6 @@ def _countries(question: str) -> tuple[tuple[frozenset[str], frozenset[frozenset
 
 def _bigrams(stems: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pairwise(stems))
-
-
-_INTERROGATIVES = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
-_FIRST_WORD = re.compile(r"^(\W*(?:(?:and|so|but)\s+)?)([A-Za-z]+)", re.I)
-
-
-def fix_interrogative(question: str) -> str:
-    """The question with a misspelt opening interrogative corrected ("wher will…" -> "where
-    will…", "hw many" -> "how many"), so its answer type survives the typo. Only a first word
-    that is not an English word and is one edit (OSA) from an interrogative changes; between
-    two, the one reached by adding or dropping a letter wins, else it is left as it is."""
-    m = _FIRST_WORD.match(question)
-    if not m:
-        return question
-    word = m.group(2).lower()
-    if word in _INTERROGATIVES or len(word) < 2 or word in known_words():
-        return question
-    from rapidfuzz.distance import OSA, Indel
-
-    near = [w for w in _INTERROGATIVES if OSA.distance(word, w) <= 1]
-    if len(near) > 1:  # "wher": a dropped letter ("where") beats a changed one ("when")
-        best = min(Indel.distance(word, w) for w in near)
-        near = [w for w in near if Indel.distance(word, w) == best]
-    if len(near) != 1:
-        return question
-    return question[: m.start(2)] + near[0] + question[m.end(2) :]
-
-
-_FOCUS_BY_TYPE = {"place": "a place or location", "date": "a date or time", "person": "a person or group"}
-_WHAT_NOUN = re.compile(
-    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:in|on|at|by|from|for|to|with)\s+)?(?:what|which)\s+"
-    r"(?:(?:kind|type|sort|form|variety|piece|pieces)s?\s+of\s+)?([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)",
-    re.I,
-)
-
-
-# What a question asks for when it names no kind of thing, read off its verb: a
-# description of such answers to embed (the way "Where…" embeds "a place or location").
-_INTENTS = (
-    (
-        re.compile(
-            r"\b(discuss\w*|talk(s|ing)?\s+about|negotiat\w*|agenda|about)\s*\??$|\b(discuss|discussed|discussing)\b",
-            re.I,
-        ),
-        "the topic or focus of discussions",
-    ),
-    (
-        re.compile(
-            r"\b(offer\w*|give|giving|gives|gave|send\w*|sent|supply\w*|supplie\w*|provid\w*|deliver\w*|sell\w*|"
-            r"sold|trade\w*|exchang\w*|in\s+return|want\w*\s+from|get\w*\s+from|receiv\w*)\b",
-            re.I,
-        ),
-        "an exchange or trade of goods",
-    ),
-)
-
-
-def focus(question: str) -> str | None:
-    """What the question asks for, as a short text to embed: the noun after "what"/"which"
-    ("What weapons would…" -> "weapons", "Which news agency…" -> "news agency"), the kind
-    of thing a "where"/"when"/"who" question wants, or, for "what" questions whose verb says
-    it (``_INTENTS``), a description of such answers ("What will they discuss?" -> "the
-    topic or focus of discussions"); None for other questions."""
-    question = fix_interrogative(question)
-    m = _WHAT_NOUN.match(question)
-    if m:
-        words = []
-        for w in m.group(1).split():
-            if is_stopword(fold(w)):
-                break
-            words.append(w)
-        if words:
-            return " ".join(words)
-    kind = answer_type(question)
-    if kind in _FOCUS_BY_TYPE:
-        return _FOCUS_BY_TYPE[kind]
-    if re.match(r"^\W*(?:(?:and|so|but)\s+)?what\b", question, re.I):
-        for pattern, wanted in _INTENTS:
-            if pattern.search(question):
-                return wanted
-    return None
-
-
-def answer_type(question: str) -> str:
-    question = fix_interrogative(question)
-    for name, pattern in _TYPES:
-        if pattern.search(question):
-            return name
-    return "other"
 
 
 def analyse(question: str, vocabulary: dict[str, int] | None = None) -> QuestionInfo:

@@ -1,15 +1,17 @@
 """Hard answerability checks that an extractive answer must pass, or the backend abstains.
 
-The learned abstention score weighs soft evidence; one gap is categorical and a reader
+The learned abstention score weighs soft evidence; some gaps are categorical and a reader
 would never accept the answer whatever the score:
 
 * **Missing answer type.** "How many missiles…" or "On what date…" asks for a number or a
   date, "How much is the deal worth?" for an amount of money (a currency, not just any
   number); if none of the chosen sentences holds one (other than what the question already
   says, and a bare year does not count as a quantity), the article has not answered it.
-  The best sentence that does hold one is taken instead when it is nearly as likely.
-  A question that asks for names ("Which companies…, by name?", "What are their
-  names?") needs a capitalised name the question does not already hold.
+  After "how many <things>", a vague "a few"/"several" must count those things ("How many
+  days…" is not answered by "a few months before his death"). A question that asks for
+  names ("Which companies…, by name?", "What are their names?") needs a capitalised name
+  the question does not already hold. The backend takes the best sentence that passes
+  instead when it is nearly as likely.
 
 * **A name the text never mentions.** "How did Beijing respond…?" asked of an article that
   never says "Beijing" cannot be answered from it, however well the rest of the question
@@ -22,8 +24,15 @@ would never accept the answer whatever the score:
   xquad-dev it flags 1% of answerable questions (asked of their own article) and 58% of
   questions asked of another article.
 
-The same check against the retrieved passages only (rather than the whole index) was
-measured and dropped: it abstained on too many answerable questions (synonyms, metonyms).
+* **A name the answer's paragraph never mentions.** ``name_terms`` and ``names_covered``
+  let the backend require the answer's paragraph (with its heading and the article's title)
+  to name what the question names, by the same words or another name of the same country
+  ("Pyongyang" for North Korea, ``places``): "What did China say about the summit?" is not
+  answered from a paragraph about the summit that never names China. Without the country
+  names it also declined "How long have Moscow and Pyongyang been partners?". Names that no
+  retrieved paragraph holds (typos, unseen words) are left to ``unknown_names``. Checking
+  names against all retrieved passages rather than the whole index (for ``unknown_names``)
+  was measured and dropped: it declined too many answerable questions.
 
 It uses plain English syntax (interrogatives, digits, month names, capitalisation);
 nothing is keyed to a data set. This module does not score or choose sentences.
@@ -33,7 +42,8 @@ from __future__ import annotations
 
 import re
 
-from .features import CAPITALISED, MONTHS, analyse, fix_interrogative, overlap, sentence_text
+from .asking import fix_interrogative
+from .features import CAPITALISED, MONTHS, analyse, overlap, sentence_text
 from .lexicon import Speller, content_words, expand_acronyms, terms
 from .places import aliases
 

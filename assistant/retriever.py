@@ -31,7 +31,7 @@ from index.document import Paragraph
 from index.embedding import MiniLMEncoder
 from index.store import IndexStore
 
-from .features import focus
+from .asking import focus
 from .lexicon import Speller, content_words, known_words, terms
 from .schema import Passage
 
@@ -246,7 +246,7 @@ class Retriever:
         return self._with_focus(question, passages)
 
     def _with_focus(self, question: str, passages: list[Passage]) -> list[Passage]:
-        """Each sentence's similarity to what the question asks for (``features.focus``):
+        """Each sentence's similarity to what the question asks for (``asking.focus``):
         "artillery and anti-tank missiles" is close to "weapons" where the question's other
         words are not, which the extractive scorer uses. One short extra embedding."""
         wanted = focus(question)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.features import FEATURES, analyse, answer_type, sentence_features, sentence_text, typed
+from assistant.asking import answer_type
+from assistant.features import FEATURES, analyse, sentence_features, sentence_text, typed
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_sentence_features_shares_and_pronoun_context():
     ],
 )
 def test_a_misspelt_opening_interrogative_is_corrected(question, fixed):
-    from assistant.features import fix_interrogative
+    from assistant.asking import fix_interrogative
 
     assert fix_interrogative(question) == fixed
 
@@ -131,7 +132,7 @@ def test_local_idf_weights_rare_question_words_above_common_ones():
     ],
 )
 def test_focus_is_what_the_question_asks_for(question, wanted):
-    from assistant.features import focus
+    from assistant.asking import focus
 
     assert focus(question) == wanted
 
@@ -170,6 +171,8 @@ def test_a_country_is_matched_by_its_other_names():
     q = analyse("How has the US responded?")
     assert {"unit", "state"} <= matched(q, frozenset(terms("Washington has put penalties on groups.")))
     q = analyse("What is Pyongyang offering the Kremlin?")
-    found = matched(q, frozenset(terms("The exchange of artillery from North Korea for Moscow's satellites.")))
+    found = matched(
+        q, frozenset(terms("The exchange of artillery from North Korea for Moscow's satellites."))
+    )
     assert {"pyongyang", "kremlin"} <= found
     assert not matched(analyse("What did China say?"), frozenset(terms("Russia said nothing.")))
