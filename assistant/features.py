@@ -78,18 +78,25 @@ class QuestionInfo:
     countries: tuple[tuple[frozenset[str], frozenset[frozenset[str]]], ...] = ()
 
 
-def _countries(question: str) -> tuple[tuple[frozenset[str], frozenset[frozenset[str]]], ...]:
-    phrases: list[str] = []
-    end = -1
+def name_phrases(question: str) -> list[list[re.Match[str]]]:
+    """The question's names as runs of capitalised words one space apart ("North Korea",
+    "Kim Jong Un"); none for a Title Case or all-capitals question, whose capitals tell nothing."""
+    letters = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 1]
+    if letters and sum(w[0].isupper() for w in letters) > 0.6 * len(letters):
+        return []
+    phrases: list[list[re.Match[str]]] = []
     for m in CAPITALISED.finditer(question):
-        if phrases and question[end : m.start()] == " ":
-            phrases[-1] += " " + m.group(0)
+        if phrases and question[phrases[-1][-1].end() : m.start()] == " ":
+            phrases[-1].append(m)
         else:
-            phrases.append(m.group(0))
-        end = m.end()
+            phrases.append([m])
+    return phrases
+
+
+def _countries(question: str) -> tuple[tuple[frozenset[str], frozenset[frozenset[str]]], ...]:
     out = []
-    for phrase in phrases:
-        stems = frozenset(terms(phrase))
+    for phrase in name_phrases(question):
+        stems = frozenset(terms(question[phrase[0].start() : phrase[-1].end()]))
         others = aliases(stems) if stems else frozenset()
         if others:
             out.append((stems, others))
@@ -216,9 +223,14 @@ def matched(q: QuestionInfo, text: frozenset[str]) -> set[str]:
     present when the text uses another of its names ("Washington" for "the US")."""
     found = overlap(q.terms, text)
     for stems, others in q.countries:
-        if not stems <= found and any(len(overlap(o, text)) == len(o) for o in others):
+        if not stems <= found and any(contains_all(text, o) for o in others):
             found |= stems & q.terms
     return found
+
+
+def contains_all(text: frozenset[str], stems: frozenset[str]) -> bool:
+    """Whether ``text`` holds every one of ``stems`` (derivations allowed, as ``overlap``)."""
+    return len(overlap(stems, text)) == len(stems)
 
 
 def overlap(question: frozenset[str], text: frozenset[str]) -> set[str]:

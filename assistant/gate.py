@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 
 from .asking import fix_interrogative
-from .features import CAPITALISED, MONTHS, analyse, overlap, sentence_text
+from .features import MONTHS, analyse, contains_all, name_phrases, sentence_text
 from .lexicon import Speller, content_words, expand_acronyms, terms
 from .places import aliases
 
@@ -167,9 +167,6 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
 
     A question in Title Case or capitals has no telling capitals: nothing is counted then.
     """
-    letters = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 1]
-    if letters and sum(w[0].isupper() for w in letters) > 0.6 * len(letters):
-        return []
     vocabulary = speller.frequency
     prefixes, n = speller.stem_starts, speller.PREFIX  # built once per index, not per question
 
@@ -187,15 +184,8 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
                 return False
         return True
 
-    # Names as phrases ("World Cup"): capitalised words separated by a single space.
-    phrases: list[list[re.Match[str]]] = []
-    for m in CAPITALISED.finditer(question):
-        if phrases and question[phrases[-1][-1].end() : m.start()] == " ":
-            phrases[-1].append(m)
-        else:
-            phrases.append([m])
     missing = []
-    for phrase in phrases:
+    for phrase in name_phrases(question):  # "World Cup" is one name
         if not all(known(m.group(0)) for m in phrase):
             missing.append(_POSSESSIVE.sub("", question[phrase[0].start() : phrase[-1].end()]))
     return list(dict.fromkeys(missing))
@@ -204,35 +194,26 @@ def unknown_names(question: str, speller: Speller) -> list[str]:
 def name_terms(question: str) -> list[frozenset[str]]:
     """The content-word stems of each name the question holds ("North Korea" is one name;
     titles, months and peoples are left out); empty for a Title Case or all-capitals question."""
-    letters = [w for w in re.findall(r"[^\W\d_]+", question) if len(w) > 1]
-    if letters and sum(w[0].isupper() for w in letters) > 0.6 * len(letters):
-        return []
-    out: list[set[str]] = []
-    end = -1
-    for m in CAPITALISED.finditer(question):
-        word = m.group(0)
-        if len(word) <= 3 and word.isupper() and expand_acronyms(word) == word:
-            continue  # "TV", "CIA": the text may spell it out ("US" is spelt out already)
+    out = []
+    for phrase in name_phrases(question):
         stems = {
             t
+            for m in phrase
+            # "TV", "CIA": the text may spell it out ("US" is spelt out already).
+            if not (
+                len(m.group(0)) <= 3 and m.group(0).isupper() and expand_acronyms(m.group(0)) == m.group(0)
+            )
             for word, t in content_words(m.group(0))
             if not (word.isdigit() or _NOT_NAME.match(word) or _DEMONYM.search(word))
         }
-        if not stems:
-            continue
-        if out and question[end : m.start()] == " ":  # "North Korea": one name
-            out[-1] |= stems
-        else:
-            out.append(stems)
-        end = m.end()
-    return [frozenset(n) for n in out]
+        if stems:
+            out.append(frozenset(stems))
+    return out
 
 
 def names_covered(names: list[frozenset[str]], text_terms: frozenset[str]) -> bool:
     """Whether ``text_terms`` name every one of ``names``, by the same words (derivations
     allowed) or by another name of the same country ("Pyongyang" for North Korea)."""
-
-    def named(stems: frozenset[str]) -> bool:
-        return len(overlap(stems, text_terms)) == len(stems)
-
-    return all(named(n) or any(named(a) for a in aliases(n)) for n in names)
+    return all(
+        contains_all(text_terms, n) or any(contains_all(text_terms, a) for a in aliases(n)) for n in names
+    )
