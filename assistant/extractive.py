@@ -27,9 +27,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from .citations import ABSTAIN_TEXT, cite, marker, with_marker
-from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text
+from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
-from .lexicon import terms
 from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
@@ -109,7 +108,7 @@ class ExtractiveBackend:
         mean_focus = sum(map(sum, foci)) / max(1, sum(map(len, foci))) if foci else 0.0
         scored = []
         for passage, para in zip(used, texts, strict=True):
-            para_terms = frozenset(terms(f"{passage.section or ''} {passage.text}"))
+            para_terms = text_terms(f"{passage.section or ''} {passage.text}")
             cos = list(passage.sentence_scores) + [0.0] * (len(para) - len(passage.sentence_scores))
             fs = passage.focus_scores
             focus = [v - mean_focus for v in fs] if len(fs) == len(para) else [0.0] * len(para)
@@ -240,7 +239,10 @@ class ExtractiveBackend:
         if names:
             # "What did China say…?" answered from a paragraph that never names China has
             # not answered it: take the best sentence whose paragraph does, if nearly as likely.
-            texts = {id(p): frozenset(terms(f"{p.title or ''} {p.section or ''} {p.text}")) for p in passages}
+            # The same paragraph terms the scorer used (cached), and the article's title.
+            texts = {
+                id(p): text_terms(f"{p.section or ''} {p.text}") | text_terms(p.title or "") for p in passages
+            }
             # Only names some retrieved paragraph holds: a misspelt or unseen one proves nothing.
             names = [n for n in names if any(names_covered([n], t) for t in texts.values())]
 

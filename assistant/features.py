@@ -137,6 +137,12 @@ class SentenceText:
     words: int
 
 
+@lru_cache(maxsize=20_000)
+def text_terms(text: str) -> frozenset[str]:
+    """Content-word stems of a paragraph, heading or title (cached: they recur across questions)."""
+    return frozenset(terms(text))
+
+
 @lru_cache(maxsize=50_000)
 def sentence_text(text: str) -> SentenceText:
     stems = terms(text)

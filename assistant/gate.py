@@ -41,9 +41,10 @@ nothing is keyed to a data set. This module does not score or choose sentences.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .asking import fix_interrogative
-from .features import MONTHS, analyse, contains_all, name_phrases, sentence_text
+from .features import MONTHS, QuestionInfo, analyse, contains_all, name_phrases, sentence_text
 from .lexicon import Speller, content_words, expand_acronyms, terms
 from .places import aliases
 
@@ -119,8 +120,14 @@ def asked_type(question: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _question(question: str) -> QuestionInfo:
+    """``analyse(question)``, once per question however many sentences are checked."""
+    return analyse(question)
+
+
 def _has(kind: str, question: str, sentence: str) -> bool:
-    q, s = analyse(question), sentence_text(sentence)
+    q, s = _question(question), sentence_text(sentence)
     if kind == "name":
         return bool(s.capitalised - q.capitalised)
     if kind == "money":  # an amount of money: a currency, not just any number
