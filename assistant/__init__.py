@@ -14,6 +14,7 @@ from index.errors import (
 )
 
 from .assistant import Assistant
+from .backend import Backend, PassageBackend
 from .citations import ABSTAIN_TEXT
 from .extractive import ExtractiveBackend, ExtractiveSettings
 from .question import MAX_QUESTION_CHARS
@@ -22,7 +23,7 @@ from .schema import Answer, Citation, Passage
 
 # The LLM backend imports LlamaIndex's LLM classes (about two seconds); it is loaded on
 # first use so that `footnote ask` on the offline backend starts fast.
-_LAZY = {"LLMBackend": ".llm", "LLMSettings": ".llm_client"}
+_LAZY = {"LLMBackend": ".llm", "LLMSettings": ".llm"}
 
 
 def __getattr__(name: str):
@@ -38,6 +39,7 @@ __all__ = [
     "MAX_QUESTION_CHARS",
     "Answer",
     "Assistant",
+    "Backend",
     "BackendError",
     "Citation",
     "ConfigurationError",
@@ -49,6 +51,7 @@ __all__ = [
     "LLMBackend",
     "LLMSettings",
     "Passage",
+    "PassageBackend",
     "QuestionError",
     "RetrievalSettings",
     "Retriever",

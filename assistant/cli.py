@@ -15,10 +15,12 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from index.errors import FootnoteError
+
+from .progress import progress_bar
 
 _UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -28,29 +30,6 @@ def safe(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
 
 
-def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-    units = {"parse": "file", "embed": "text", "store": "node"}
-
-    def update(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(
-                total=total, desc=f"{stage:>6}", unit=units.get(stage, "it"), file=sys.stderr, leave=True
-            )
-        if bar.total != total:
-            bar.total = total
-        bar.update(done - bar.n)
-
-    def close() -> None:
-        for bar in bars.values():
-            bar.close()
-
-    return update, close
-
-
 def _sources(args: argparse.Namespace) -> list[str] | None:
     return list(args.source) if getattr(args, "source", None) else None
 
@@ -58,7 +37,7 @@ def _sources(args: argparse.Namespace) -> list[str] | None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
-    update, close = _progress_bar()
+    update, close = progress_bar()
     try:
         bot = Assistant.open(
             args.paths, args.index_dir, backend="extractive", rebuild=args.rebuild, progress=update
@@ -134,7 +113,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_ui(argv: list[str]) -> int:
     try:
-        from .ui import main as ui_main
+        from .ui.app import main as ui_main
     except ImportError as exc:
         if "gradio" not in str(exc):
             raise

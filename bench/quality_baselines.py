@@ -31,10 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quality_data import Question, corpus, single_article_bot, split
+from training.data import Question, corpus, single_article_bot, split
 
 Ranking = list[tuple[str, int]]  # (document, paragraph number), best first
 

@@ -9,12 +9,13 @@ The public API is what ``__all__`` lists; the command line is ``footnote eval``
 (``evals.cli``).
 """
 
+from .cases import Case, CaseGroup, Suite, SuiteError
 from .compare import CaseChange, Delta, case_changes, compare, regressions
 from .report import markdown, text_summary, to_html, write_reports
 from .results import CaseResult, RunResult, SuiteResult, aggregate, check_floors
 from .runner import run, run_suite
 from .squad import SquadArticle, SquadQuestion, load_squad
-from .suite import Case, CaseGroup, Suite, SuiteError, load_suite
+from .suite import load_suite
 
 __all__ = [
     "Case",

@@ -22,8 +22,9 @@ from index.errors import FootnoteError
 from index.reader import slugify
 
 from . import metrics as m
+from .cases import Case, CaseGroup, Suite, SuiteError
 from .results import CaseResult, RunResult, SuiteResult, aggregate, by_category, check_floors
-from .suite import DEFAULT_SUITES, Case, CaseGroup, Suite, SuiteError, load_suite
+from .suite import DEFAULT_SUITES, load_suite
 
 RETRIEVAL_K = 10
 

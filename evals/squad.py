@@ -27,8 +27,8 @@ from typing import Any
 from index.loader import load_document
 from index.reader import SourceFile, slugify
 
+from .cases import Case, CaseGroup, Suite, SuiteError, _numbers, resolve_path
 from .metrics import squad_normalize
-from .suite import Case, CaseGroup, Suite, SuiteError, _numbers, resolve_path
 
 _SUITE_KEYS = {
     "name",

@@ -24,88 +24,24 @@ This module does not run anything (see ``runner``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from index.errors import InputError
+from .cases import (
+    EVALS_DIR,
+    Case,
+    CaseGroup,
+    ParagraphRef,
+    Suite,
+    SuiteError,
+    _numbers,
+    resolve_path,
+)
 
-EVALS_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = EVALS_DIR.parent
 DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos")
-
-# A supporting paragraph: its number, a phrase it contains, or (document id, number).
-ParagraphRef = int | str | tuple[str, int]
 _DOC_REF = re.compile(r"^(?:([\w.-]+)\s+)?¶\s?(\d+)$")
-
-
-class SuiteError(InputError):
-    """A suite file is missing, malformed or refers to something that does not exist."""
-
-
-@dataclass(frozen=True)
-class Case:
-    """One scripted question with what a right answer must contain and cite."""
-
-    id: str
-    question: str
-    category: str = "general"
-    answerable: bool = True
-    history: tuple[tuple[str, str], ...] = ()
-    all_of: tuple[str, ...] = ()
-    any_of: tuple[str, ...] = ()
-    gold_answers: tuple[str, ...] = ()  # SQuAD answer spans
-    paragraphs: tuple[ParagraphRef, ...] = ()
-
-    def expected(self) -> str:
-        """A one-line description of what the case expects (for reports)."""
-        if not self.answerable:
-            return "abstain (the article does not say)"
-        parts = []
-        if self.all_of:
-            parts.append("all of: " + "; ".join(self.all_of))
-        if self.any_of:
-            parts.append("any of: " + "; ".join(self.any_of))
-        if self.gold_answers:
-            parts.append("gold: " + " | ".join(dict.fromkeys(self.gold_answers)))
-        refs = [
-            f"¶{r}" if isinstance(r, int) else f"{r[0]} ¶{r[1]}" if isinstance(r, tuple) else repr(r)
-            for r in self.paragraphs
-        ]
-        if refs:
-            parts.append("cite " + " or ".join(refs))
-        return "; ".join(parts) or "an answer"
-
-
-@dataclass(frozen=True)
-class CaseGroup:
-    """Cases asked against one index, built from ``sources``."""
-
-    label: str
-    sources: tuple[Path, ...]
-    cases: tuple[Case, ...]
-
-
-@dataclass
-class Suite:
-    """A named set of case groups with the metric floors (and ceilings) it must meet."""
-
-    name: str
-    groups: list[CaseGroup]
-    kind: str = "qa"
-    description: str = ""
-    path: Path | None = None
-    floors: dict[str, float] = field(default_factory=dict)
-    ceilings: dict[str, float] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
-    # False when the run changed what the floors were measured on (e.g. another sample size).
-    floors_apply: bool = True
-
-    @property
-    def cases(self) -> list[Case]:
-        return [c for g in self.groups for c in g.cases]
 
 
 def find_suite(name_or_path: str | Path) -> Path:
@@ -130,29 +66,6 @@ def read_suite_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SuiteError(f"Suite {path} must be a mapping with 'name' and 'cases' (or 'data').")
     return data
-
-
-def resolve_path(raw: str, suite_path: Path | None) -> Path:
-    """A path named in a suite: absolute, relative to the project root, or to the suite file."""
-    path = Path(raw).expanduser()
-    if path.is_absolute():
-        candidates = [path]
-    else:
-        candidates = [PROJECT_ROOT / path]
-        if suite_path is not None:
-            candidates.append(suite_path.parent / path)
-    for c in candidates:
-        if c.exists():
-            return c.resolve()
-    where = f" (named in {suite_path})" if suite_path else ""
-    raise SuiteError(f"Source not found: {raw}{where}.")
-
-
-def _numbers(data: dict[str, Any], key: str, path: Path) -> dict[str, float]:
-    raw = data.get(key) or {}
-    if not isinstance(raw, dict) or not all(isinstance(v, int | float) for v in raw.values()):
-        raise SuiteError(f"Suite {path}: '{key}' must map metric names to numbers.")
-    return {str(k): float(v) for k, v in raw.items()}
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

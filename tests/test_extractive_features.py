@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.asking import answer_type
-from assistant.features import FEATURES, analyse, sentence_features, sentence_text, typed
+from assistant.extractive.features import FEATURES, analyse, sentence_features, sentence_text, typed
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_a_typo_in_the_interrogative_keeps_the_answer_type():
 
 
 def test_place_cue_sees_a_named_place_or_a_place_word_the_question_lacks():
-    from assistant.features import place_cue
+    from assistant.extractive.features import place_cue
 
     q = analyse("Where will Kim meet Putin?")
     assert place_cue(q, sentence_text("Kim is slated to meet with Russian President Vladimir Putin.")) == -1.0
@@ -97,7 +97,7 @@ def test_place_cue_sees_a_named_place_or_a_place_word_the_question_lacks():
 
 
 def test_local_idf_weights_rare_question_words_above_common_ones():
-    from assistant.features import local_idf
+    from assistant.extractive.features import local_idf
 
     q = analyse("Which bridge did the Romans build?")
     texts = [
@@ -138,7 +138,7 @@ def test_focus_is_what_the_question_asks_for(question, wanted):
 
 
 def test_overlap_matches_derivations_the_stemmer_keeps_apart():
-    from assistant.features import overlap
+    from assistant.extractive.features import overlap
     from assistant.lexicon import terms
 
     q = frozenset(terms("How long have they been partners with Russia?"))
@@ -165,7 +165,7 @@ def test_a_question_naming_the_us_finds_the_united_states(seed_bot):
 
 
 def test_a_country_is_matched_by_its_other_names():
-    from assistant.features import matched
+    from assistant.extractive.features import matched
     from assistant.lexicon import terms
 
     q = analyse("How has the US responded?")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.features import analyse
+from assistant.extractive.features import analyse
 
 
 def test_analyse_maps_misspelt_words_onto_the_searched_vocabulary():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.gate import asked_type, has_asked_type, name_terms, names_covered
+from assistant.extractive.gate import asked_type, has_asked_type, name_terms, names_covered
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ ARTICLE = (
     ],
 )
 def test_unknown_names_are_the_ones_the_text_never_mentions(question, missing):
-    from assistant.gate import unknown_names
+    from assistant.extractive.gate import unknown_names
 
     assert unknown_names(question, _speller(ARTICLE)) == missing
 

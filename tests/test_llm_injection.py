@@ -19,10 +19,10 @@ import pytest
 import prompts
 from assistant import Answer, Assistant, ConfigurationError
 from assistant.cli import main as cli_main
-from assistant.guard import LeakGuard
 from assistant.llm import LLMBackend
+from assistant.llm.guard import LeakGuard
+from assistant.llm.support import Verifier
 from assistant.schema import Passage
-from assistant.support import Verifier
 from tests.conftest import SEED
 from tests.llm_server import MODEL, ScriptedLLM, error, reply
 

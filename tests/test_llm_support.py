@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 import prompts
-from assistant.guard import LeakGuard, sanitize
 from assistant.llm import LLMBackend
-from assistant.prompting import article_block, choose_context, escape, trim_history
+from assistant.llm.guard import LeakGuard, sanitize
+from assistant.llm.prompting import article_block, choose_context, escape, trim_history
+from assistant.llm.support import SUPPORT_THRESHOLD, PassageStore, Verifier, split_answer
 from assistant.schema import Passage
-from assistant.support import SUPPORT_THRESHOLD, PassageStore, Verifier, split_answer
 from index.parser import parse_article
 from tests.llm_server import MODEL, ScriptedLLM, reply
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.extractive.places import aliases
 from assistant.lexicon import terms
-from assistant.places import aliases
 
 
 def _names(name: str) -> set[frozenset[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ui_library import MAX_UPLOAD_BYTES, Library, check_article
+from assistant.ui.library import MAX_UPLOAD_BYTES, Library, check_article
 from index.errors import InputError, SourceError
 from tests.conftest import SEED
 from tests.test_ui_support import index_factory

@@ -36,7 +36,7 @@ def test_bad_arguments_end_with_one_line_and_an_exit_code(capsys, argv, message,
 def test_a_port_in_use_is_reported_clearly(capsys, monkeypatch, seed_bot):
     import socket
 
-    import assistant.ui as ui
+    import assistant.ui.app as ui
 
     monkeypatch.setattr(ui.Assistant, "open", classmethod(lambda cls, *a, **k: seed_bot))
     with socket.socket() as s:

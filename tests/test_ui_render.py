@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from assistant.schema import Answer, Citation, Passage
-from assistant.ui_render import answer_html, article_html, chip, para_id, quote_span, status_html
+from assistant.ui.render import answer_html, article_html, chip, para_id, quote_span, status_html
 from index.document import Paragraph
 
 EVIL = (

@@ -30,10 +30,10 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .condense import accept, fallback
-from .extractive import ExtractiveBackend, ExtractiveSettings
-from .guard import LeakGuard
-from .llm_client import (
+from ..condense import accept, fallback
+from ..extractive import ExtractiveBackend, ExtractiveSettings
+from ..schema import Answer, Passage
+from .client import (
     Failure,
     LLMSettings,
     check_server,
@@ -42,7 +42,7 @@ from .llm_client import (
     make_client,
     make_llm,
 )
-from .llm_reply import Caller, OutOfTime, Reply, live, usable_text
+from .guard import LeakGuard
 from .prompting import (
     answer_messages,
     choose_context,
@@ -51,7 +51,7 @@ from .prompting import (
     system_prompt,
     trim_history,
 )
-from .schema import Answer, Passage
+from .reply import Caller, OutOfTime, Reply, live, usable_text
 from .support import PassageStore, Verifier, without_model_text
 
 log = logging.getLogger("footnote.llm")

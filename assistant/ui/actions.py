@@ -21,11 +21,11 @@ import gradio as gr
 from index.errors import FootnoteError
 from index.reader import slugify
 
-from .assistant import Assistant
-from .question import clean_question
-from .schema import Answer
-from .ui_library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, Library
-from .ui_render import answer_html, article_html, message_html, pending_html, status_html, user_html
+from ..assistant import Assistant
+from ..question import clean_question
+from ..schema import Answer
+from .library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, Library
+from .render import answer_html, article_html, message_html, pending_html, status_html, user_html
 
 log = logging.getLogger("footnote.ui")
 

@@ -17,8 +17,8 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
 import prompts
 
-from .citations import ABSTAIN_TEXT, marker
-from .schema import Passage
+from ..citations import ABSTAIN_TEXT, marker
+from ..schema import Passage
 
 # The server's tokeniser is unknown (any local model), so the budget is estimated from
 # characters, conservatively for English news text (real tokenisers give about 4).

@@ -1,4 +1,4 @@
-"""The offline answer backend: ``answer(question, passages) -> Answer`` from the article's own words.
+"""The offline reader: ``answer(question, passages) -> Answer`` from the article's own words.
 
 Every sentence of the best retrieved paragraphs is described by the features of
 ``features`` (embedding similarity, with its neighbour when it opens with a pronoun; share
@@ -26,10 +26,10 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .citations import ABSTAIN_TEXT, cite, marker, with_marker
+from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
+from ..schema import Answer, Citation, Passage
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
-from .schema import Answer, Citation, Passage
 
 # Fitted by bench/quality_train.py; the order is features.FEATURES.
 SENTENCE_WEIGHTS = (2.019, 2.508, -1.156, 0.632, 0.371, 1.430, 5.405, 0.697, 0.398, -0.126, 4.200)
@@ -82,7 +82,7 @@ def _linear(weights: tuple[float, ...], bias: float, x: tuple[float, ...]) -> fl
     return _sigmoid(bias + sum(w * v for w, v in zip(weights, x, strict=True)))
 
 
-class ExtractiveBackend:
+class Reader:
     """Answers with the best-supported sentence(s) of the passages, or abstains."""
 
     name = "extractive"

@@ -31,11 +31,11 @@ import gradio as gr
 
 from index.errors import FootnoteError
 
-from .assistant import Assistant
-from .config import SEEDS_DIR, home
-from .ui_actions import Actions, pane_html
-from .ui_library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, Factory, Library
-from .ui_render import CSS, HIGHLIGHT_JS, status_html
+from ..assistant import Assistant
+from ..config import SEEDS_DIR, home
+from .actions import Actions, pane_html
+from .library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, Factory, Library
+from .render import CSS, HIGHLIGHT_JS, status_html
 
 log = logging.getLogger("footnote.ui")
 
@@ -279,9 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.concurrency < 1 or args.max_queue < 1:
         print("error: --concurrency and --max-queue must be at least 1.", file=sys.stderr)
         return 2
-    from .cli import _progress_bar
+    from ..progress import progress_bar
 
-    update, close = _progress_bar()
+    update, close = progress_bar()
     try:
         bot = Assistant.open(
             args.source or None, backend=None if args.backend == "auto" else args.backend, progress=update

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .client import Failure
 from .guard import sanitize
-from .llm_client import Failure
 from .support import Verifier, split_answer
 
 

@@ -43,9 +43,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .asking import fix_interrogative
+from ..asking import fix_interrogative
+from ..lexicon import Speller, content_words, expand_acronyms, terms
 from .features import MONTHS, QuestionInfo, analyse, contains_all, name_phrases, sentence_text
-from .lexicon import Speller, content_words, expand_acronyms, terms
 from .places import aliases
 
 _LEAD = r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:in|on|at|by|during|since|until|from|for)\s+)?"

@@ -1,6 +1,6 @@
 """Fit the shipped coefficients of the retriever and the extractive backend on xquad-dev.
 
-    .venv/bin/python bench/quality_train.py [--part retrieval|sentences|abstention|all]
+    .venv/bin/python training/fit.py [--part retrieval|sentences|abstention|all]
 
 Fits on the even-numbered articles and reports the odd-numbered (held-out) ones, so no
 article is in both halves. Prints ablations (what each feature group is worth) and the
@@ -16,13 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quality_data import corpus, single_article_bot
-
-from assistant.features import FEATURES
+from assistant.extractive.features import FEATURES
 from assistant.retriever import FUSION_WEIGHTS, PARAGRAPH_FEATURES
+from training.data import corpus, single_article_bot
 
 
 def norm(t: str) -> str:

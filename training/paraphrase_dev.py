@@ -1,8 +1,8 @@
 """Retrieval on paraphrased and misspelled xquad-dev questions: the robustness dev set.
 
-    .venv/bin/python bench/paraphrase_dev.py
+    .venv/bin/python training/paraphrase_dev.py
 
-``bench/paraphrase_dev.yaml`` rewrites 50 xquad-dev questions in other words; typo variants
+``training/paraphrase_dev.yaml`` rewrites 50 xquad-dev questions in other words; typo variants
 of the same questions are generated here (seeded: one letter dropped, swapped or doubled in
 up to two content words of each). Each set is ranked against the whole 32-article corpus and
 against its own article indexed alone (a small index, like a single news article), next to
@@ -21,10 +21,9 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quality_data import corpus, single_article_bot
+from training.data import corpus, single_article_bot
 
 HERE = Path(__file__).resolve().parent
 

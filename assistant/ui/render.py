@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 
 from index.document import Paragraph
 
-from .citations import MARKER
-from .schema import Answer, Citation
+from ..citations import MARKER
+from ..schema import Answer, Citation
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 

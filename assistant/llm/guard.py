@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .lexicon import fold
+from ..lexicon import fold
 
 _TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # a link target, one level of nested parentheses
 _IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)

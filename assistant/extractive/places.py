@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import terms
+from ..lexicon import terms
 
 # Buildings and streets that stand for a government in news writing.
 _SEATS = {

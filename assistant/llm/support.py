@@ -41,10 +41,10 @@ import numpy as np
 from index.document import Paragraph
 from index.sentences import sentence_spans
 
-from .citations import ABSTAIN_TEXT, cite, marker, with_marker
+from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
+from ..lexicon import fold, terms
+from ..schema import Citation, Passage
 from .guard import LeakGuard, is_instruction, sanitize
-from .lexicon import fold, terms
-from .schema import Citation, Passage
 
 SUPPORT_THRESHOLD = 0.5  # calibrated in tests/test_llm_support.py
 W_COSINE, W_LEXICAL = 0.6, 0.4

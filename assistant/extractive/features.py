@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .asking import answer_type
-from .lexicon import Speller, fold, known_words, terms
+from ..asking import answer_type
+from ..lexicon import Speller, fold, known_words, terms
 from .places import aliases
 
 NUMBER_WORDS = (

@@ -26,8 +26,8 @@ from index.html import HTML_SUFFIXES, html_to_text
 from index.loader import parse_text
 from index.reader import SUPPORTED_SUFFIXES, clean, decode, find_sources, slugify
 
-from .assistant import Assistant
-from .config import default_index_dir, home
+from ..assistant import Assistant
+from ..config import default_index_dir, home
 
 MAX_UPLOAD_BYTES = 2_000_000  # documented in the README
 MAX_PASTE_CHARS = 200_000

@@ -1,0 +1,37 @@
+"""Which backend a name means: ``extractive`` (default), ``llm`` or ``local``.
+
+``make_backend`` turns ``Assistant.open``'s ``backend=`` argument (a name, ``None`` for the
+environment's choice, or a backend object) into a backend. The LLM backends are imported
+only when chosen: LlamaIndex's LLM classes take about two seconds to import. This module
+holds no backend logic.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from index.errors import ConfigurationError
+
+from .extractive import ExtractiveBackend
+
+NAMES = ("extractive", "llm", "local")
+
+
+def llm_configured() -> bool:
+    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
+
+
+def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str, Any]) -> Any:
+    if backend is not None and not isinstance(backend, str):
+        return backend
+    name = (backend or os.environ.get("FOOTNOTE_BACKEND") or "auto").lower()
+    if name == "auto":
+        name = "llm" if llm_configured() else "extractive"
+    if name == "extractive":
+        return ExtractiveBackend(extractive, multi_document=multi)
+    if name == "llm":
+        from .llm import LLMBackend
+
+        return LLMBackend.from_env(multi_document=multi, extractive=extractive, **settings)
+    raise ConfigurationError(f"Unknown backend {name!r}: use one of {', '.join(NAMES)}.")
