@@ -8,7 +8,7 @@ Each candidate is then described by a few features (``PARAGRAPH_FEATURES``): cos
 paragraph, best and top-2 mean cosine to its sentences, BM25 relative to the query's best
 and relative to the question's ideal score (every question word once), and the share of the question's content words found in the paragraph and in its
 document's title. A linear score over them, fitted offline on half of the xquad-dev articles
-by ``bench/quality_train.py`` and shipped as the coefficients below, ranks them.
+by ``training/fit.py`` and shipped in ``retrieval_weights.json``, ranks them.
 Query words that are neither in the index nor known English words are treated as typos and
 mapped onto the index's vocabulary (``lexicon.Speller``).
 
@@ -24,6 +24,7 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from index.store import IndexStore
 from .asking import focus
 from .lexicon import Speller, content_words, known_words, terms
 from .schema import Passage
+from .weights import linear, read
 
 PARAGRAPH_FEATURES = (
     "dense_paragraph",
@@ -45,7 +47,7 @@ PARAGRAPH_FEATURES = (
     "bm25_ideal",
 )
 
-# Fitted by bench/quality_train.py: a conditional logit (softmax over each question's
+# Fitted by training/fit.py (written with its provenance to retrieval_weights.json): a conditional logit (softmax over each question's
 # candidates, the gold paragraph as the target) on the even-numbered xquad-dev articles,
 # ranked both within the whole corpus and within each article alone. BM25 enters as
 # "bm25_ideal", its score over the score a paragraph would get by holding every question
@@ -54,7 +56,8 @@ PARAGRAPH_FEATURES = (
 # BM25 hands full marks to whichever paragraph repeats the article's topic words when a
 # paraphrased question shares nothing else. Relative BM25, the sentences' top-2 mean,
 # word share and title share earned no weight; they stay as features for the answer backends.
-FUSION_WEIGHTS = (5.01, 6.14, 0.0, 0.0, 0.0, 0.0, 7.78)
+WEIGHTS_FILE = Path(__file__).with_name("retrieval_weights.json")
+FUSION_WEIGHTS = linear(read(WEIGHTS_FILE), PARAGRAPH_FEATURES, WEIGHTS_FILE).weights
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Fit the shipped coefficients of the retriever and the extractive backend on xquad-dev.
 
-    .venv/bin/python training/fit.py [--part retrieval|sentences|abstention|all]
+    .venv/bin/python training/fit.py [--part retrieval|sentences|abstention|all] [--write]
 
 Fits on the even-numbered articles and reports the odd-numbered (held-out) ones, so no
 article is in both halves. Prints ablations (what each feature group is worth) and the
-coefficients to paste into ``assistant/retriever.py`` / ``assistant/extractive.py``.
+coefficients; ``--write`` stores them, with the data, split, date, commit and held-out
+metrics, in ``assistant/retrieval_weights.json`` and ``assistant/extractive/weights.json``.
 scikit-learn is used here only (a test extra), never at run time.
 """
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.extractive.features import FEATURES
 from assistant.retriever import FUSION_WEIGHTS, PARAGRAPH_FEATURES
-from training.data import corpus, single_article_bot
+from training.data import ROOT, corpus, single_article_bot
 
 
 def norm(t: str) -> str:
@@ -31,6 +32,14 @@ def fit(x, y, c: float = 1.0):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+
+
+def linear_section(model, features) -> dict:
+    return {
+        "features": list(features),
+        "weights": [round(float(v), 3) for v in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 3),
+    }
 
 
 def coefs(model) -> str:
@@ -63,7 +72,7 @@ class _Linear:
         return x @ self.w
 
 
-def retrieval(bot, questions, paths=None, encoder=None) -> None:
+def retrieval(bot, questions, paths=None, encoder=None) -> dict:
     """Fusion weights: ranked within the whole corpus and within each article alone."""
     data = []  # (question, level, features, labels)
 
@@ -124,8 +133,12 @@ def retrieval(bot, questions, paths=None, encoder=None) -> None:
         model = _Linear(conditional_logit([(d[2][:, cols], d[3]) for d in train]))
         print(f"{name:26s} {cells(cols, model)}")
     print("retrieval weights", ", ".join(f"{v:.2f}" for v in model.w), "over", groups[name])
-    cols = list(range(len(PARAGRAPH_FEATURES)))
-    print(f"{'as shipped':26s} {cells(cols, _Linear(np.asarray(FUSION_WEIGHTS)))}")
+    full = [0.0] * len(PARAGRAPH_FEATURES)
+    for f, w in zip(groups[name], model.w, strict=True):
+        full[PARAGRAPH_FEATURES.index(f)] = round(float(w), 3)
+    every = list(range(len(PARAGRAPH_FEATURES)))
+    print(f"{'as shipped':26s} {cells(every, _Linear(np.asarray(FUSION_WEIGHTS)))}")
+    return {"features": list(PARAGRAPH_FEATURES), "weights": full, "metrics": {"hit@1/MRR@10": cells(cols, model)}}
 
 
 def sentence_rows(bot, q, passages):
@@ -139,7 +152,7 @@ def sentence_rows(bot, q, passages):
     return rows
 
 
-def sentences(bot, questions, paths=None, encoder=None) -> None:
+def sentences(bot, questions, paths=None, encoder=None) -> dict:
     """Sentence scorer: every question asked of the whole corpus and of its article alone.
 
     The article-alone rows matter: there every paragraph shares the topic, the top-ranked
@@ -223,11 +236,16 @@ def sentences(bot, questions, paths=None, encoder=None) -> None:
             f"held-out {te[0]:.3f} ({te[1]:.1f} w)"
         )
     print("sentences", coefs(model))
+    te = evaluate(model, cols, test)
+    return {
+        **linear_section(model, FEATURES),
+        "metrics": {"held-out answer contained (1 sentence)": round(te[0], 3)},
+    }
 
 
-def abstention(bot, paths, questions, encoder) -> None:
+def abstention(bot, paths, questions, encoder) -> dict:
     """Answerable (own corpus, own article) vs not (another article; own article minus gold ¶)."""
-    from assistant.extractive import ANSWERABLE_FEATURES
+    from assistant.extractive.reader import ANSWERABLE_FEATURES
 
     backend = bot.backend
     k = backend.settings.passages_used
@@ -289,6 +307,21 @@ def abstention(bot, paths, questions, encoder) -> None:
                 cells.append(f"{part}: FA {fa:.3f} FA1 {fa1:.3f} OOS {oos:.3f} near {near:.3f}")
             print(f"  t={t}: " + " | ".join(cells))
     print("answerable", coefs(model))
+    held = ~train
+    t = 0.2  # ExtractiveSettings.abstain_below
+    return {
+        **linear_section(model, ANSWERABLE_FEATURES),
+        "near_miss_weight": NEAR_WEIGHT,
+        "metrics": {
+            f"held-out at {t}: {name}": round(float(np.mean(p[held & (kind == k)] < t)), 3)
+            for name, k in (
+                ("false abstention (corpus)", "corpus"),
+                ("false abstention (one article)", "single"),
+                ("out-of-scope declined", "oos"),
+                ("near miss declined", "article-minus-gold"),
+            )
+        },
+    }
 
 
 NEAR_WEIGHT = 0.3
@@ -299,19 +332,63 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--near-weight", type=float, default=NEAR_WEIGHT, help="weight of near-miss negatives")
     ap.add_argument("--part", default="all", choices=["retrieval", "sentences", "abstention", "all"])
+    ap.add_argument("--write", action="store_true", help="write the fitted weights and their provenance")
     args = ap.parse_args()
     NEAR_WEIGHT = args.near_weight
     from index.embedding import MiniLMEncoder
 
     encoder = MiniLMEncoder()
     _, questions, bot, paths = corpus(encoder)
+    fitted = {}
     if args.part in ("retrieval", "all"):
-        retrieval(bot, questions, paths, encoder)
+        fitted["retrieval"] = retrieval(bot, questions, paths, encoder)
     if args.part in ("sentences", "all"):
-        sentences(bot, questions, paths, encoder)
+        fitted["sentence"] = sentences(bot, questions, paths, encoder)
     if args.part in ("abstention", "all"):
-        abstention(bot, paths, questions, encoder)
+        fitted["answerable"] = abstention(bot, paths, questions, encoder)
+    if args.write:
+        write(fitted)
     return 0
+
+
+def provenance() -> dict:
+    """Where the weights come from: the data, the split, the date and the code's commit."""
+    import datetime
+    import subprocess
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    return {
+        "trained_by": "training/fit.py",
+        "data": "xquad-en-dev (evals/data/xquad-en-dev.json, 32 articles, 838 questions; CC BY-SA 4.0)",
+        "split": "fit on the even-numbered articles, reported on the odd-numbered (held-out) ones",
+        "fitted": datetime.date.today().isoformat(),
+        "commit": commit or "unknown",
+    }
+
+
+def write(fitted: dict) -> None:
+    """Update the weights files with what was fitted (other sections are kept)."""
+    import json
+
+    from assistant.extractive.reader import WEIGHTS_FILE
+    from assistant.retriever import WEIGHTS_FILE as RETRIEVAL_FILE
+
+    for path, sections in ((WEIGHTS_FILE, ("sentence", "answerable")), (RETRIEVAL_FILE, ("retrieval",))):
+        if not any(k in fitted for k in sections):
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.update(provenance())
+        for k in sections:
+            if k == "retrieval" and k in fitted:
+                data.update({key: fitted[k][key] for key in ("features", "weights")})
+                data["metrics"] = fitted[k]["metrics"]
+            elif k in fitted:
+                data[k] = {key: v for key, v in fitted[k].items() if key != "metrics"}
+                data.setdefault("metrics", {})[k] = fitted[k]["metrics"]
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

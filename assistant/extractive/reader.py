@@ -14,7 +14,7 @@ to answer at all is a second, calibrated logistic regression over absolute evide
 best sentence's probability, cosine and word coverage, the top paragraph's cosine and
 word coverage, a missing answer type), so the same threshold holds for one nine-paragraph
 article and for a corpus of hundreds. Below it the backend abstains with "The article
-doesn't say." Coefficients were fitted by ``bench/quality_train.py`` on half of the
+doesn't say." Coefficients (``weights.json``) were fitted by ``training/fit.py`` on half of the
 xquad-dev articles, asked of the whole corpus and of each article alone (scikit-learn at
 training time only). No network, no model beyond the
 embeddings already computed; this module does not retrieve.
@@ -25,16 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
 from ..schema import Answer, Citation, Passage
+from ..weights import Linear, linear, read
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
 
-# Fitted by bench/quality_train.py; the order is features.FEATURES.
-SENTENCE_WEIGHTS = (2.019, 2.508, -1.156, 0.632, 0.371, 1.430, 5.405, 0.697, 0.398, -0.126, 4.200)
-SENTENCE_BIAS = -4.987
-# Order: ANSWERABLE_FEATURES.
 ANSWERABLE_FEATURES = (
     "best",
     "cos",
@@ -45,8 +43,11 @@ ANSWERABLE_FEATURES = (
     "name_type",
     "idf_share",
 )
-ANSWERABLE_WEIGHTS = (3.053, 2.964, 0.693, 3.227, 2.814, -0.419, 0.189, 2.080)
-ANSWERABLE_BIAS = -5.348
+# Fitted by training/fit.py, which writes them with their provenance next to this module.
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+_FITTED = read(WEIGHTS_FILE)
+SENTENCE = linear(_FITTED["sentence"], FEATURES, WEIGHTS_FILE)
+ANSWERABLE = linear(_FITTED["answerable"], ANSWERABLE_FEATURES, WEIGHTS_FILE)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
 
 
-def _linear(weights: tuple[float, ...], bias: float, x: tuple[float, ...]) -> float:
-    return _sigmoid(bias + sum(w * v for w, v in zip(weights, x, strict=True)))
+def _probability(model: Linear, x: tuple[float, ...]) -> float:
+    return _sigmoid(model.bias + sum(w * v for w, v in zip(model.weights, x, strict=True)))
 
 
 class Reader:
@@ -124,7 +125,7 @@ class Reader:
                     idf,
                     focus[i],
                 )
-                scored.append(_Scored(_linear(SENTENCE_WEIGHTS, SENTENCE_BIAS, f), passage, i, f))
+                scored.append(_Scored(_probability(SENTENCE, f), passage, i, f))
         scored.sort(key=lambda x: -x.score)
         return scored
 
@@ -149,7 +150,7 @@ class Reader:
     def confidence(self, question: str, scored: list[_Scored]) -> float:
         if not scored:
             return 0.0
-        return _linear(ANSWERABLE_WEIGHTS, ANSWERABLE_BIAS, self.answerable_features(question, scored))
+        return _probability(ANSWERABLE, self.answerable_features(question, scored))
 
     def choose(self, scored: list[_Scored]) -> list[_Scored]:
         """The answer sentences: the best, plus the runner-up when it is nearly as likely.
