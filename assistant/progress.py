@@ -10,7 +10,10 @@ import sys
 from collections.abc import Callable
 
 
-def progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+def progress_bar(
+    label: str = "", leave: bool = True
+) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """``(update, close)``: one bar per stage, described by the stage and ``label``."""
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
@@ -20,7 +23,11 @@ def progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = tqdm(
-                total=total, desc=f"{stage:>6}", unit=units.get(stage, "it"), file=sys.stderr, leave=True
+                total=total,
+                desc=f"{stage:>6} {label}".rstrip()[:60],
+                unit=units.get(stage, "it"),
+                file=sys.stderr,
+                leave=leave,
             )
         if bar.total != total:
             bar.total = total

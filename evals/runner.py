@@ -35,29 +35,6 @@ def default_cache_dir() -> Path:
     return home() / "evals"
 
 
-class _BuildProgress:
-    """Adapts the index builder's (stage, done, total) callback to tqdm bars."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bars: dict[str, Any] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(
-                total=total, desc=f"{stage} {self.label}"[:60], unit="item", leave=False
-            )
-        bar.total = total
-        bar.update(done - bar.n)
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
-
-
 def open_group(
     group: CaseGroup,
     cache_dir: Path,
@@ -68,18 +45,19 @@ def open_group(
 ):
     """An ``Assistant`` over the group's sources, its index kept under ``cache_dir``."""
     from assistant import Assistant
+    from assistant.progress import progress_bar
 
     key = "\n".join(sorted(str(p) for p in group.sources))
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     index_dir = cache_dir / "indexes" / f"{slugify(group.label)[:40]}-{digest}"
-    reporter = _BuildProgress(group.label) if progress else None
+    update, close = progress_bar(group.label, leave=False) if progress else (None, None)
     try:
         return Assistant.open(
-            list(group.sources), index_dir, backend=backend, encoder=encoder, progress=reporter, **settings
+            list(group.sources), index_dir, backend=backend, encoder=encoder, progress=update, **settings
         )
     finally:
-        if reporter:
-            reporter.close()
+        if close:
+            close()
 
 
 def resolve_gold(case: Case, bot: Any) -> list[tuple[str, int]]:
