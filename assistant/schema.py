@@ -91,6 +91,9 @@ class Answer:
     incomplete: bool = False  # the model's reply was cut off
     confidence: float | None = None
     standalone_question: str | None = None
+    # The span of the quoted sentence that answers (a name, place, date, number or short
+    # phrase) when the backend is confident of one ("Vladivostok"); None otherwise.
+    short: str | None = None
 
     @property
     def unsupported(self) -> list[Citation]:
@@ -100,6 +103,7 @@ class Answer:
         return {
             "question": self.question,
             "text": self.text,
+            "short": self.short,
             "abstained": self.abstained,
             "backend": self.backend,
             "citations": [c.to_dict() for c in self.citations],

@@ -37,6 +37,7 @@ RATE_METRICS = (
     "facts_present",
     "gold_containment",
     "f1",
+    "short_f1",
     "citation_recall",
     "citation_precision",
     "top_citation_gold",
@@ -75,6 +76,8 @@ class CaseResult:
     facts_ok: bool | None = None
     contained: bool | None = None
     f1: float | None = None
+    short: str | None = None  # the answer's short span, when it gave one
+    short_f1: float | None = None  # token F1 of ``short`` (of the whole text when there is none)
     latency: float | None = None  # seconds, whole streamed answer
     ttft: float | None = None  # seconds to the first streamed piece
     words: int = 0
@@ -109,6 +112,7 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
         "facts_present": m.mean(float(bool(c.facts_ok)) for c in answerable if c.has_facts),
         "gold_containment": m.mean(float(bool(c.contained)) for c in answerable if c.gold_answers),
         "f1": m.mean(c.f1 or 0.0 for c in answerable if c.gold_answers),
+        "short_f1": m.mean(c.short_f1 or 0.0 for c in answerable if c.gold_answers),
         "citation_recall": m.mean(m.citation_recall(c.cited, c.gold_refs) for c in answered_gold),
         "citation_precision": sum(h for h, _ in hits) / cited_total if cited_total else None,
         "top_citation_gold": m.mean(

@@ -149,6 +149,8 @@ def run_case(case: Case, bot: Any, group_label: str = "") -> CaseResult:
     if case.gold_answers:
         result.contained = m.gold_contained(text, case.gold_answers)
         result.f1 = m.best_f1(text, case.gold_answers)
+        result.short = None if answer.abstained else answer.short
+        result.short_f1 = m.best_f1(result.short or text, case.gold_answers)
     result.passed, result.why = _verdict(case, result, gold)
     return result
 

@@ -73,6 +73,7 @@ class ExtractiveBackend(Reader):
             citations=citations,
             passages=first.passages + [p for p in second.passages if p not in first.passages],
             confidence=min(first.confidence or 0.0, second.confidence or 0.0),
+            short=None,  # two answers have no one short answer
         )
 
     def _single(self, question: str, history: History, retriever: Any) -> Answer:

@@ -32,6 +32,7 @@ from ..schema import Answer, Citation, Passage
 from ..weights import Linear, linear, read
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
+from .span import short_answer
 
 ANSWERABLE_FEATURES = (
     "best",
@@ -277,4 +278,6 @@ class Reader:
             backend=self.name,
             passages=passages,
             confidence=confidence,
+            # The span that answers, from the quoted sentences (most likely first).
+            short=short_answer(question, [c.passage.paragraph.sentences[c.index].text for c in chosen]),
         )

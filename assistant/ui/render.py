@@ -112,7 +112,9 @@ def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None
         remaining.remove(match)
         out.append(chip(match, starts.get((match.document, match.paragraph))))
     out.append(esc(answer.text[pos:]))
-    body = f'<div class="fn-answer">{"".join(out)}</div>'
+    # The short answer in bold before the evidence sentence, when the backend found one.
+    short = f'<strong class="fn-short">{esc(answer.short)}</strong> — ' if answer.short else ""
+    body = f'<div class="fn-answer">{short}{"".join(out)}</div>'
     extra = []
     if remaining:  # cited but not marked inline: still show them
         chips = " ".join(chip(c, starts.get((c.document, c.paragraph))) for c in remaining)
