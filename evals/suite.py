@@ -40,7 +40,7 @@ from .cases import (
     resolve_path,
 )
 
-DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos")
+DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos", "reader-questions")
 _DOC_REF = re.compile(r"^(?:([\w.-]+)\s+)?¶\s?(\d+)$")
 
 

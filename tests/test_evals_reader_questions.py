@@ -164,5 +164,6 @@ def test_an_overview_needs_two_cited_paragraphs(tmp_path):
 def test_the_shipped_suite_holds_the_data_set(tmp_path):
     suite = load_suite("reader-questions", cache_dir=tmp_path)
     assert len(suite.cases) == 108 and sum(not c.answerable for c in suite.cases) == 24
+    assert len(suite.groups) == 6 and all(len(g.sources) == 1 for g in suite.groups)  # per article
     assert sum(c.category == "overview" for c in suite.cases) == 6
     assert all(c.paragraphs for c in suite.cases if c.answerable)
