@@ -6,8 +6,9 @@ misspelt one ("wher", "hw": ``fix_interrogative``). ``focus`` gives a short text
 for what the question asks about: the noun after "what"/"which" ("weapons"), the kind of
 thing a where/when/who question wants, or, read off a "what" question's verb, a
 description of such answers ("What will they discuss?" -> "the topic or focus of
-discussions"). Patterns are plain English syntax; nothing is keyed to a data set. This
-module does not score sentences.
+discussions"). ``is_overview`` says whether a question asks about the whole article ("summarize
+it", "what is this article about?", "main points", "tl;dr") rather than a detail. Patterns
+are plain English syntax; nothing is keyed to a data set. This module does not score sentences.
 """
 
 from __future__ import annotations
@@ -143,3 +144,34 @@ def answer_type(question: str) -> str:
         if pattern.search(question):
             return name
     return "other"
+
+
+# A question about the whole article, not a detail of it: a request for a summary, an
+# overview, the main/key points, or "what is this (article) about?" asked of the text itself.
+# Words for a summary are whole words ("summit" is not "summary"); "main point" needs the
+# plural or "of the article", so "What is the main reason for X?" is a real question.
+_WHOLE = r"(?:article|story|piece|text|page|document|report|post)"
+_OVERVIEW = re.compile(
+    r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\brundown\b|\brecap\b|\bsynopsis\b|"
+    r"\bgist\b|\btl\s?;?\s?dr\b|\bin a nutshell\b|"
+    r"\b(?:main|key|important|major) (?:points|ideas|takeaways|facts|themes|messages)\b|"
+    rf"\b(?:main|key) (?:point|idea|takeaway|message) of (?:the|this) {_WHOLE}\b|"
+    r"\bwhat(?:'s|’s| is| was)? (?:this|that|it|the \w+)(?: one| \w+)? (?:all )?about\W*$",
+    re.I,
+)
+_WHOLE_SUBJECT = re.compile(rf"\b(?:this|that|it|the {_WHOLE})(?: one| {_WHOLE})? (?:all )?about\W*$", re.I)
+
+
+def is_overview(question: str) -> bool:
+    """True when ``question`` asks what the whole article says (a summary, its main points,
+    "what is this about?"), not a detail of it ("What is the main reason for X?")."""
+    m = _OVERVIEW.search(question)
+    if m is None or answer_type(question) != "other":
+        return False  # "Who wrote the summary?" asks for a name, not a summary
+    word = m.group(0).split()[0]
+    if m.start() > 0 and word.istitle() and question[: m.start()].strip():
+        return False  # a capitalised word inside the question names something: "the WG I Summary"
+    if m.group(0).lower().startswith("what"):
+        # "What is this (article) about?" yes; "What is the summit about?" asks about a thing.
+        return bool(_WHOLE_SUBJECT.search(question))
+    return True

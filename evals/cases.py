@@ -36,6 +36,8 @@ class Case:
     any_of: tuple[str, ...] = ()
     gold_answers: tuple[str, ...] = ()  # SQuAD answer spans
     paragraphs: tuple[ParagraphRef, ...] = ()
+    # An overview ("summarize it") must cite at least this many distinct paragraphs.
+    min_cited: int = 0
 
     def expected(self) -> str:
         """A one-line description of what the case expects (for reports)."""
@@ -54,6 +56,8 @@ class Case:
         ]
         if refs:
             parts.append("cite " + " or ".join(refs))
+        if self.min_cited > 1:
+            parts.append(f"cite at least {self.min_cited} paragraphs")
         return "; ".join(parts) or "an answer"
 
 

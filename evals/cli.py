@@ -19,7 +19,7 @@ from index.errors import FootnoteError
 from .suite import DEFAULT_SUITES, EVALS_DIR
 
 EPILOG = """examples:
-  footnote eval                          all suites (seed, seed-probe, xquad sample, xquad-oos)
+  footnote eval                          all suites (seed, seed-probe, xquad sample, xquad-oos, reader-questions)
   footnote eval seed --report out/       the seed suite, report in out/
   footnote eval xquad --sample 0         all 838 XQuAD questions (floors not checked)
   footnote eval --json new.json --compare old.json

@@ -167,6 +167,8 @@ def _verdict(case: Case, r: CaseResult, gold: list[tuple[str, int]]) -> tuple[bo
         problems.append("gold answer not in the answer")
     if gold and not m.citation_recall(r.cited, gold):
         problems.append("no supporting paragraph cited")
+    if len(m.unique_refs(r.cited)) < case.min_cited:
+        problems.append(f"fewer than {case.min_cited} paragraphs cited")
     if any(not c["quote_valid"] for c in r.citations):
         problems.append("a quote is not verbatim in its paragraph")
     return not problems, "; ".join(problems)

@@ -17,7 +17,7 @@ A suite file names its kind and carries floors for its metrics::
         answerable: false
 
 ``kind: squad`` and ``kind: squad-out-of-scope`` suites are built from SQuAD-format data
-by ``squad``. Mistakes in a suite file raise ``SuiteError`` naming the file and case.
+by ``squad``, ``kind: reader-questions`` from a JSON-lines question file by ``reader_questions``. Mistakes in a suite file raise ``SuiteError`` naming the file and case.
 This module does not run anything (see ``runner``).
 """
 
@@ -40,7 +40,7 @@ from .cases import (
     resolve_path,
 )
 
-DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos")
+DEFAULT_SUITES = ("seed", "seed-probe", "xquad", "xquad-oos", "reader-questions")
 _DOC_REF = re.compile(r"^(?:([\w.-]+)\s+)?¶\s?(\d+)$")
 
 
@@ -202,4 +202,10 @@ def load_suite(
         from .squad import load_squad_suite
 
         return load_squad_suite(data, path, cache_dir=cache_dir, sample=sample, seed=seed, corpus=corpus)
-    raise SuiteError(f"Suite {path}: unknown kind {kind!r} (use qa, squad or squad-out-of-scope).")
+    if kind == "reader-questions":
+        from .reader_questions import load_reader_suite
+
+        return load_reader_suite(data, path, cache_dir=cache_dir, corpus=corpus)
+    raise SuiteError(
+        f"Suite {path}: unknown kind {kind!r} (use qa, squad, squad-out-of-scope or reader-questions)."
+    )

@@ -2,7 +2,8 @@
 
 Plain frozen dataclasses with character offsets into the document's source text, so a
 quote can always be traced back to the exact characters it came from. This module holds
-no parsing logic (see ``parser``) and no storage logic (see ``store``).
+no parsing logic (see ``parser``) and no storage logic (see ``store``). ``front_matter`` makes
+the title and dateline citable as ¶0.
 """
 
 from __future__ import annotations
@@ -66,3 +67,21 @@ class Document:
         if 1 <= number <= len(self.paragraphs):
             return self.paragraphs[number - 1]
         return None
+
+
+def front_matter(document: str, title: str | None, date: str | None) -> Paragraph | None:
+    """The article's title and dateline as a citable ¶0 ("Title\\nDate"), one sentence per line.
+
+    The parser keeps these lines apart from the body (they are not numbered ¶1..¶N), so this
+    paragraph's offsets are within its own text, not the document's source; a quote of it is
+    still verbatim and checked like any other. None when the article has neither.
+    """
+    lines = [line for line in (title, date) if line]
+    if not lines:
+        return None
+    text = "\n".join(lines)
+    sentences, pos = [], 0
+    for line in lines:
+        sentences.append(Sentence(pos, pos + len(line), line))
+        pos += len(line) + 1
+    return Paragraph(document, 0, text, 0, len(text), None, tuple(sentences))

@@ -49,6 +49,8 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _TERMINAL = ".,;:"
+# "By Jane Doe": a byline is kept as a body paragraph (citable: "who wrote this?"), not a heading.
+_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}$")
 
 
 def _is_breadcrumb(line: str) -> bool:
@@ -142,7 +144,7 @@ def parse_article(source: str, doc_id: str, path: str | None = None) -> Document
                 date = one_line
             elif _BOILERPLATE.match(one_line) or (not spans and _is_breadcrumb(one_line)):
                 dropped.append(one_line)
-            elif _is_heading(text) and not (is_last and spans):
+            elif _is_heading(text) and not (is_last and spans) and not (title and _BYLINE.match(one_line)):
                 # A short unpunctuated line is a heading, unless it ends the article.
                 if title is None and not spans:
                     title = one_line

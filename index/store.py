@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .document import Paragraph, Sentence
+from .document import Paragraph, Sentence, front_matter
 from .embedding import MiniLMEncoder
 from .errors import IndexStoreError
 from .manifest import IngestSummary, is_up_to_date, manifest_for, model_mismatch
@@ -136,6 +136,10 @@ class IndexStore:
         return self.manifest.get("last_ingest")
 
     def paragraph(self, doc: str, number: int) -> Paragraph | None:
+        """¶``number`` of ``doc``; ¶0 is its title and dateline (``document.front_matter``)."""
+        if number == 0:
+            info = self.documents.get(doc)
+            return front_matter(doc, info.title, info.date) if info else None
         i = self._by_id.get(f"{doc}#p{number}")
         return None if i is None else self.paragraphs[i]
 

@@ -89,3 +89,15 @@ def test_huge_paragraph_is_split_below_the_cap_with_stable_ids():
 def test_trailing_spaces_before_a_blank_line_still_separate_paragraphs():
     doc = parse_article("Title\n\nFirst paragraph. \t\n\nSecond paragraph.  \n \nThird.", "t")
     assert [p.text for p in doc.paragraphs] == ["First paragraph.", "Second paragraph.", "Third."]
+
+
+def test_a_byline_under_the_title_is_a_body_paragraph_not_a_heading():
+    from index.parser import parse_article
+
+    doc = parse_article("Harbour festival returns\n\nBy Jane Doe\n\nThe festival returns.\n", "h")
+    assert doc.title == "Harbour festival returns"
+    assert [p.text for p in doc.paragraphs] == ["By Jane Doe", "The festival returns."]
+    assert doc.paragraphs[1].section is None
+    # A short heading that is not a byline is still a heading.
+    doc = parse_article("Title\n\nBy the sea\n\nThe festival returns.\n", "h")
+    assert [p.text for p in doc.paragraphs] == ["The festival returns."]

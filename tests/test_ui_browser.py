@@ -173,6 +173,18 @@ def test_venue_paraphrase_cites_vladivostok_and_highlights_it(page, seed_ui):
     _vladivostok_chip_is_highlighted(page, seed_ui, "Which city will host the meeting?")
 
 
+def test_a_dateline_citation_highlights_the_date_under_the_title(page, seed_ui):
+    ask(page, seed_ui, "When was this published?")
+    page.locator("#fn-chat .fn-answer a.fn-chip").first.click()
+    active = page.locator(".fn-para.fn-active")
+    active.wait_for(timeout=5_000)
+    assert (active.get_attribute("id") or "").endswith("-0")  # ¶0: the title and dateline
+    assert "".join(active.locator("mark.fn-focus").all_text_contents()) == "Thursday, July 25, 2024"
+    assert "Kim Jong Un" in page.locator("#fn-article .fn-title").inner_text()  # title unmarked
+    assert active.locator(".fn-title mark").count() == 0
+    assert page.footnote_remote == [] and page.footnote_errors == []
+
+
 def test_abstention_looks_different_and_shows_what_was_considered(page, seed_ui):
     ask(page, seed_ui, "Who won the 2022 World Cup?")
     bubble = page.locator("#fn-chat .fn-abstain").last

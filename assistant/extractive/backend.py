@@ -7,7 +7,10 @@ more of it, and those policies live here, not in the composer:
 - a two-part question ("Where will they meet, and when?") is answered half by half;
 - a follow-up ("And who reported that?") retrieves with the previous turn, and one asking for
   "something else" never repeats what the previous answer quoted;
-- a question the article seems not to answer on its own is retried as a standalone question.
+- a question the article seems not to answer on its own is retried as a standalone question;
+- a question about the whole article ("summarize it") gets its title and central sentences
+  (``overview``); one about the article itself ("When was this published?", "Who wrote it?")
+  is answered from its title, dateline or byline, or declined (``metadata``).
 
 It does not retrieve by itself (it is handed the retriever) or verify citations.
 """
@@ -19,11 +22,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..asking import is_overview
 from ..backend import History, words
 from ..citations import ABSTAIN_TEXT
 from ..condense import fallback, is_follow_up, retrieval_query, split_compound, without_markers
 from ..schema import Answer, Passage
 from .gate import unknown_names
+from .metadata import metadata_answer, metadata_field
+from .overview import article_in_question, overview
 from .reader import Reader
 
 # "Could it be moved somewhere else?", "Who else…", "What other…": a follow-up that asks
@@ -38,6 +44,18 @@ class ExtractiveBackend(Reader):
     label = "offline extractive"
 
     def ask(self, question: str, history: History, retriever: Any) -> Answer:
+        if is_overview(question):
+            summary = overview(
+                question, history, retriever, multi_document=self.multi_document, backend=self.name
+            )
+            if summary is not None:
+                return summary
+        field = metadata_field(question)
+        document = article_in_question(question, history, retriever) if field else None
+        if field and document:
+            return metadata_answer(
+                question, field, document, retriever, multi_document=self.multi_document, backend=self.name
+            )
         parts = split_compound(question)
         if len(parts) == 2:
             return self._compound(question, parts, history, retriever)

@@ -65,6 +65,11 @@ _PRONOUN_START = re.compile(
 )
 
 
+def opens_with_pronoun(text: str) -> bool:
+    """True when a sentence leans on the one before it ("He said...", "This move...")."""
+    return bool(_PRONOUN_START.match(text))
+
+
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str

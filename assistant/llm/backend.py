@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..asking import is_overview
 from ..condense import accept, fallback
 from ..extractive import ExtractiveBackend, ExtractiveSettings
 from ..schema import Answer, Passage
@@ -57,11 +57,6 @@ from .support import PassageStore, Verifier, without_model_text
 log = logging.getLogger("footnote.llm")
 
 History = Sequence[tuple[str, str]]
-_WHOLE_ARTICLE = re.compile(
-    r"summar|overview|main (?:points?|ideas?|takeaways?)|gist|key (?:points|facts)|tl;?dr|"
-    r"what (?:is|'s) (?:this|the) (?:article|story|piece|text) about",
-    re.I,
-)
 
 
 class LLMBackend:
@@ -130,7 +125,7 @@ class LLMBackend:
         if passages is None:
             passages = retriever.retrieve(standalone, top_k=s.top_k)
         confidence = self._closeness(standalone, passages)
-        if confidence < s.gate_below and not _WHOLE_ARTICLE.search(standalone):
+        if confidence < s.gate_below and not is_overview(standalone):
             yield self._abstain(question, standalone, passages, confidence, history)
             return
         store = retriever.store if retriever is not None else PassageStore(passages, self._encoder_())

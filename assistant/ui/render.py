@@ -22,7 +22,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-from index.document import Paragraph
+from index.document import Paragraph, front_matter
 
 from ..citations import MARKER
 from ..schema import Answer, Citation
@@ -174,6 +174,33 @@ def _marks(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _front_html(
+    doc_id: str,
+    title: str | None,
+    date: str | None,
+    front: Paragraph | None,
+    cited: dict[tuple[str, int], list[tuple[int, int]]],
+    weak: set[tuple[str, int]],
+) -> str:
+    """Title and dateline as ¶0 (citable like a paragraph): one ``.fn-text`` piece per line."""
+    if front is None:
+        return f'<h2 class="fn-title">{esc(doc_id)}</h2>'
+    key = (doc_id, 0)
+    spans = cited.get(key, [])
+    data = ",".join(f"{utf16_len(front.text[:s])}-{utf16_len(front.text[:e])}" for s, e in spans)
+    classes = "fn-para fn-front" + (" fn-cited" if key in cited else "") + (" fn-weak" if key in weak else "")
+    pieces, base = [], 0
+    for line, tag, cls in ((title, "h2", "fn-title"), (date, "div", "fn-date")):
+        if not line:
+            continue
+        local = [(max(s - base, 0), min(e - base, len(line))) for s, e in spans]
+        marked = _marks(line, [(s, e) for s, e in local if s < e])
+        pieces.append(f'<{tag} class="{cls}"><span class="fn-text">{marked}</span></{tag}>')
+        base += len(line) + 1
+    heading = "" if title else f'<h2 class="fn-title">{esc(doc_id)}</h2>'
+    return f'{heading}<div class="{classes}" id="{para_id(doc_id, 0)}" data-quotes="{data}">{"".join(pieces)}</div>'
+
+
 def article_html(
     documents: Iterable[tuple[str, str | None, str | None]],
     paragraphs: Sequence[Paragraph],
@@ -189,12 +216,15 @@ def article_html(
         cited.setdefault((c.document, c.paragraph), [])
     supported = {(c.document, c.paragraph) for c in (answer.citations if answer else []) if c.supported}
     weak = {(c.document, c.paragraph) for c in (answer.citations if answer else [])} - supported
+    documents = list(documents)
     by_doc: dict[str, list[Paragraph]] = {}
     for p in paragraphs:
         by_doc.setdefault(p.document, []).append(p)
+    fronts = {d: front_matter(d, title, date) for d, title, date in documents}
     if answer is not None:
         for c in answer.citations:
-            para = next((p for p in by_doc.get(c.document, []) if p.number == c.paragraph), None)
+            candidates = [*by_doc.get(c.document, []), fronts.get(c.document)]
+            para = next((p for p in candidates if p is not None and p.number == c.paragraph), None)
             if para is None:
                 continue
             rel = c.start - para.start
@@ -203,9 +233,7 @@ def article_html(
     parts = ['<div class="fn-article-pane">']
     for doc_id, title, date in documents:
         parts.append(f'<article class="fn-doc" id="fn-doc-{esc(_ID_UNSAFE.sub("-", doc_id))}">')
-        parts.append(f'<h2 class="fn-title">{esc(title or doc_id)}</h2>')
-        if date:
-            parts.append(f'<div class="fn-date">{esc(date)}</div>')
+        parts.append(_front_html(doc_id, title, date, fronts[doc_id], cited, weak))
         section: str | None = None
         for p in by_doc.get(doc_id, []):
             if p.section and p.section != section:
@@ -259,22 +287,30 @@ HIGHLIGHT_JS = r"""
   if (window.__footnote) return;
   window.__footnote = true;
   const mark = (cls, s) => { const m = document.createElement('mark'); m.className = cls; m.textContent = s; return m; };
+  // A paragraph's text is its .fn-text pieces joined by one line break (¶0: title, dateline).
   const paint = (para, focus) => {
-    const el = para.querySelector('.fn-text');
-    const text = el.textContent;
     const spans = (para.dataset.quotes || '').split(',').filter(Boolean).map(s => s.split('-').map(Number));
-    const cuts = new Set([0, text.length]);
-    for (const s of spans.concat(focus ? [focus] : [])) { cuts.add(s[0]); cuts.add(s[1]); }
-    const b = [...cuts].filter(x => x >= 0 && x <= text.length).sort((x, y) => x - y);
-    const parts = [];
-    for (let i = 0; i + 1 < b.length; i++) {
-      const s = text.slice(b[i], b[i + 1]);
-      const inside = sp => sp && sp[0] <= b[i] && b[i + 1] <= sp[1];
-      if (inside(focus)) parts.push(mark('fn-focus', s));
-      else if (spans.some(inside)) parts.push(mark('fn-quote', s));
-      else parts.push(document.createTextNode(s));
+    let base = 0;
+    for (const el of para.querySelectorAll('.fn-text')) {
+      const text = el.textContent;
+      const local = sp => [Math.max(sp[0] - base, 0), Math.min(sp[1] - base, text.length)];
+      const mine = spans.map(local).filter(sp => sp[0] < sp[1]);
+      const f = focus ? local(focus) : null;
+      const fl = f && f[0] < f[1] ? f : null;
+      const cuts = new Set([0, text.length]);
+      for (const s of mine.concat(fl ? [fl] : [])) { cuts.add(s[0]); cuts.add(s[1]); }
+      const b = [...cuts].sort((x, y) => x - y);
+      const parts = [];
+      for (let i = 0; i + 1 < b.length; i++) {
+        const s = text.slice(b[i], b[i + 1]);
+        const inside = sp => sp && sp[0] <= b[i] && b[i + 1] <= sp[1];
+        if (inside(fl)) parts.push(mark('fn-focus', s));
+        else if (mine.some(inside)) parts.push(mark('fn-quote', s));
+        else parts.push(document.createTextNode(s));
+      }
+      el.replaceChildren(...parts);
+      base += text.length + 1;
     }
-    el.replaceChildren(...parts);
   };
   const show = (href) => {
     const m = /^#(fn-p-[A-Za-z0-9_-]+?-\d+)(?:~(\d+)-(\d+))?$/.exec(href || '');
