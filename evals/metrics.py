@@ -9,8 +9,10 @@ is a substring of the answer's.
 Citation metrics are ALCE-style at paragraph level: *recall* asks whether an answer's
 citations include a gold paragraph, *precision* what share of its (deduplicated) cited
 paragraphs are gold. Retrieval metrics take the 1-based rank of the first gold paragraph
-(``None`` when it was not retrieved). Aggregation over cases is in ``aggregate``. This
-module does not run the assistant (see ``runner``).
+(``None`` when it was not retrieved). *False support* (``false_support``) is an answer
+shown with a citation marked supported although the question is unanswerable, or
+although the answer lacks the required facts. Aggregation over cases is in
+``results.aggregate``. This module does not run the assistant (see ``runner``).
 """
 
 from __future__ import annotations
@@ -169,6 +171,27 @@ def abstention_scores(answerable: Sequence[bool], abstained: Sequence[bool]) -> 
         "abstention_recall": right / n_unans if n_unans else None,
         "false_abstention_rate": wrong / n_ans if n_ans else None,
     }
+
+
+def shows_support(abstained: bool, citations: Sequence[dict]) -> bool:
+    """Is an answer shown (not an abstention) with at least one citation marked supported?
+
+    Citations recorded without a ``supported`` field count as supported: the extractive
+    reader only cites what it quotes, and the LLM backend never shows an answer without a
+    supported citation (it answers offline instead).
+    """
+    return not abstained and any(c.get("supported", True) for c in citations)
+
+
+def false_support(answerable: bool, shown_supported: bool, correct: bool | None) -> bool:
+    """An answer vouched for by a supported citation that is wrong.
+
+    Unanswerable: any answer shown as supported. Answerable: shown as supported while the
+    fact/gold check failed (``correct`` False); ``None`` (nothing to check) is not false.
+    """
+    if not shown_supported:
+        return False
+    return not answerable or correct is False
 
 
 def mean(values: Iterable[float | None]) -> float | None:

@@ -1,7 +1,7 @@
 """Eval reports: a terminal summary, Markdown, and self-contained HTML with the plot embedded.
 
-The Markdown report holds the summary table (metrics down, suites across), per-suite
-tables by category, the floor check, the comparison with an earlier run when given
+The Markdown report holds the summary table (metrics down, suites across, the false
+support line among them), per-suite tables by category, the floor check, the comparison with an earlier run when given
 (regressions marked), and the failed cases with question, expected, got and cited
 paragraphs. The HTML report is the same Markdown rendered by markdown-it-py (raw HTML
 in answers is not interpreted) with the PNG inlined as a data URI, so it is one file.
@@ -33,6 +33,9 @@ SUMMARY = (
     ("abstention_recall", "unanswerable: abstained"),
     ("abstention_precision", "abstention precision"),
     ("false_abstention_rate", "answerable: false abstentions"),
+    ("false_support", "false support (cases)"),
+    ("false_support_unanswerable", "unanswerable: shown as supported"),
+    ("false_support_answerable", "answerable: supported, facts missing"),
     ("hit@1", "retrieval hit@1"),
     ("hit@5", "retrieval hit@5"),
     ("mrr@10", "retrieval MRR@10"),
@@ -56,6 +59,7 @@ CATEGORY = (
     ("top_citation_gold", "top cite gold"),
     ("abstention_recall", "abstained"),
     ("false_abstention_rate", "false abstain"),
+    ("false_support", "false support"),
     ("hit@1", "hit@1"),
     ("mrr@10", "MRR@10"),
     ("latency_p50", "p50 ms"),
@@ -71,7 +75,15 @@ def fmt(metric: str, value) -> str:
         return "–"
     if metric.startswith(("latency", "ttft")):
         return f"{value * 1000:.0f}" if value >= 0.01 else f"{value * 1000:.1f}"
-    if metric in ("cases", "answerable", "unanswerable", "errors", "citations_removed", "fallbacks"):
+    if metric in (
+        "cases",
+        "answerable",
+        "unanswerable",
+        "errors",
+        "citations_removed",
+        "fallbacks",
+        "false_support",
+    ):
         return str(int(value))
     if metric == "answer_words":
         return f"{value:.1f}"

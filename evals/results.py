@@ -27,6 +27,9 @@ LOWER_IS_BETTER = frozenset(
         "errors",
         "citations_removed",
         "fallbacks",
+        "false_support",
+        "false_support_unanswerable",
+        "false_support_answerable",
     }
 )
 # Counts and sizes: shown, never judged as regressions.
@@ -45,6 +48,8 @@ RATE_METRICS = (
     "abstention_precision",
     "abstention_recall",
     "false_abstention_rate",
+    "false_support_unanswerable",
+    "false_support_answerable",
     "hit@1",
     "hit@5",
     "mrr@10",
@@ -64,7 +69,7 @@ class CaseResult:
     history: list[list[str]] = field(default_factory=list)
     answer: str = ""
     abstained: bool = False
-    # [{"document", "paragraph", "quote", "quote_valid"}], in the answer's order
+    # [{"document", "paragraph", "quote", "quote_valid"} (+ "supported" when recorded)], in order
     citations: list[dict[str, Any]] = field(default_factory=list)
     citations_removed: int = 0
     fell_back: bool = False  # answered by another backend than the one under test (e.g. offline)
@@ -90,6 +95,18 @@ class CaseResult:
         return [(c["document"], int(c["paragraph"])) for c in self.citations]
 
     @property
+    def correct(self) -> bool | None:
+        """Did the answer hold the required facts and gold answer (None: nothing to check)?"""
+        checks = [v for v in (self.facts_ok, self.contained) if v is not None]
+        return all(checks) if checks else None
+
+    @property
+    def false_support(self) -> bool:
+        """Shown with a supported citation, yet unanswerable or missing the required facts."""
+        shown = not self.error and m.shows_support(self.abstained, self.citations)
+        return m.false_support(self.answerable, shown, self.correct)
+
+    @property
     def gold_refs(self) -> list[tuple[str, int]]:
         return [(str(d), int(n)) for d, n in self.gold]
 
@@ -103,6 +120,8 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
     cited_total = sum(t for _, t in hits)
     quotes = [q["quote_valid"] for c in cases for q in c.citations]
     answered = [c for c in cases if not c.abstained and not c.error]
+    unanswerable = [c for c in cases if not c.answerable]
+    checked = [c for c in answerable if c.correct is not None]
     out: dict[str, float | int | None] = {
         "cases": len(cases),
         "answerable": len(answerable),
@@ -120,6 +139,9 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
         ),
         "quote_validity": sum(quotes) / len(quotes) if quotes else None,
         **m.abstention_scores([c.answerable for c in cases], [c.abstained for c in cases]),
+        "false_support": sum(c.false_support for c in cases),
+        "false_support_unanswerable": m.mean(float(c.false_support) for c in unanswerable),
+        "false_support_answerable": m.mean(float(c.false_support) for c in checked),
         "hit@1": m.mean(m.hit_at(c.rank, 1) for c in with_gold),
         "hit@5": m.mean(m.hit_at(c.rank, 5) for c in with_gold),
         "mrr@10": m.mean(m.reciprocal_rank(c.rank, 10) for c in with_gold),

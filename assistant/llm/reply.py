@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .client import Failure
-from .guard import sanitize
-from .support import Verifier, split_answer
+from .support import Verifier, prepare, split_answer
 
 
 class OutOfTime(Exception):
@@ -129,11 +128,11 @@ def live(deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
             delta = next(deltas)
         except StopIteration as stop:
             reply: Reply = stop.value
-            yield from passed(split_answer(sanitize(usable_text(reply)))[done:])
+            yield from passed(split_answer(prepare(usable_text(reply)))[done:])
             return reply
         buffer += delta
         if not re.search(r"[.!?…\]\n]", delta):
             continue
-        sentences = split_answer(sanitize(buffer))
+        sentences = split_answer(prepare(buffer))
         yield from passed(sentences[done:-1])
         done = max(done, len(sentences) - 1)

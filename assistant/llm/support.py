@@ -23,7 +23,10 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
 * sentences of the article that address the assistant ("ignore previous instructions…")
   never count as support, so an injected instruction cannot verify its own echo.
 
-"I don't know"-style replies become an abstention. Known limit: a claim that contradicts
+The reply is first read into canonical markers (``forms``: "[3]", "(paragraph 3)",
+"According to ¶3, ..." become ``[¶3]``). A sentence that declines ("the article does not
+mention...") is kept uncited; a reply with such a sentence and no supported citation
+becomes the standard abstention. Known limit: a claim that contradicts
 its paragraph without a negation ("praised" for "criticised"), or adds an unnamed detail
 ("by plane"), can still score as supported; catching that needs an entailment model,
 which is not available offline here.
@@ -44,6 +47,7 @@ from index.sentences import sentence_spans
 from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
 from ..lexicon import fold, terms
 from ..schema import Citation, Passage
+from .forms import canonical_markers, is_decline
 from .guard import LeakGuard, is_instruction, sanitize
 
 SUPPORT_THRESHOLD = 0.5  # calibrated in tests/test_llm_support.py
@@ -57,12 +61,6 @@ _WHEN = re.compile(
     r"\b(?:(?:next|last|this|coming) (?:year|month|week)|tomorrow|yesterday|today|tonight)\b", re.I
 )
 _NAMEISH = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\w,.]*\w|\d)")
-_ABSTAIN = re.compile(
-    r"^\W*(?:the )?(?:article|text|context|passage)s? (?:does not|doesn[’']t|do not|don[’']t) "
-    r"(?:say|mention|state|specify|answer|contain|provide|include|tell|discuss)|"
-    r"^\W*(?:i (?:do not|don[’']t) know|(?:there is )?no information|i cannot answer|i can[’']t answer)",
-    re.I,
-)
 _NEGATIONS = frozenset(["not", "no", "never", "none", "neither", "nor", "without", "cannot"])
 _NEGATING = ("deni", "deny", "disput", "reject", "refus", "rebuff")
 
@@ -73,6 +71,11 @@ def negative(text: str) -> bool:
         if word in _NEGATIONS or word.endswith("n't") or word.startswith(_NEGATING):
             return True
     return False
+
+
+def prepare(text: str) -> str:
+    """A model's text without markup, its paragraph pointers in the canonical ``[¶N]`` form."""
+    return canonical_markers(sanitize(text))
 
 
 def strip_markers(text: str) -> str:
@@ -260,7 +263,7 @@ class Verifier:
 
     def _check(self, raw: str) -> Checked:
         problems: list[str] = []
-        clean = sanitize(raw)  # normally done on the whole reply already (see ``verify``)
+        clean = prepare(raw)  # normally done on the whole reply already (see ``verify``)
         claim = strip_markers(clean)
         if self.guard.leaks(raw):
             return Checked(
@@ -301,8 +304,10 @@ class Verifier:
                     )
                     return Checked(with_marker(text, label), [*citations, better], problems)
             return Checked(text, citations, problems)
-        if len(set(terms(claim))) < 2 and not re.search(r"\d", claim):
-            return Checked(text, [], problems)  # "Yes." / "In short:" state nothing to check
+        if is_decline(claim) or (len(set(terms(claim))) < 2 and not re.search(r"\d", claim)):
+            # "Yes." / "In short:" state nothing to check; "The article does not give the date."
+            # is kept as said, never cited: a decline is not a claim the article supports.
+            return Checked(text, [], problems)
         best = self._best(claim)
         if best is not None:
             label = marker(best.document, best.paragraph, self.multi_document)
@@ -326,10 +331,12 @@ class Verifier:
         """The whole answer checked: kept sentences, their citations, what was removed."""
         clean = sanitize(text)
         notes = ["removed a link, image or HTML from the model's text"] if clean != text else []
+        clean = canonical_markers(clean)
         stripped = strip_markers(clean).strip()
         if fold(stripped).startswith(fold(ABSTAIN_TEXT).rstrip(".")):
             return Verified(ABSTAIN_TEXT, [], notes, True)
-        results = [self.check(s) for s in split_answer(clean)]
+        sentences = split_answer(clean)
+        results = [self.check(s) for s in sentences]
         kept = [r.text for r in results if r.text]
         citations: list[Citation] = []
         seen: set[tuple] = set()
@@ -340,6 +347,8 @@ class Verifier:
                     seen.add(key)
                     citations.append(c)
         problems = notes + [p for r in results for p in r.problems]
-        if not any(c.supported for c in citations) and _ABSTAIN.search(stripped):
+        # A reply declines when a sentence of it says the article does not answer and no
+        # sentence of it is supported; "X is not given, but [¶3] says Y" (supported) is shown.
+        if not any(c.supported for c in citations) and any(is_decline(strip_markers(s)) for s in sentences):
             return Verified(ABSTAIN_TEXT, [], problems, True)
         return Verified(" ".join(kept), citations, problems, False)
