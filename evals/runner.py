@@ -137,6 +137,7 @@ def run_case(case: Case, bot: Any, group_label: str = "") -> CaseResult:
             "paragraph": c.paragraph,
             "quote": c.quote,
             "quote_valid": _quote_valid(bot, c),
+            "supported": c.supported,
         }
         for c in answer.citations
     ]
