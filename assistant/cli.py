@@ -61,8 +61,8 @@ def _print_answer(answer, as_json: bool) -> None:
         return
     if answer.notice:
         print(f"note: {safe(answer.notice)}", file=sys.stderr)
-    # The short answer first, in bold, when the backend found one: "**Vladivostok** — <sentence [¶3]>".
-    print(f"**{safe(answer.short)}** — {safe(answer.text)}" if answer.short else safe(answer.text))
+    # The short answer first, when the backend found one: "Vladivostok — <sentence [¶3]>".
+    print(f"{safe(answer.short)} — {safe(answer.text)}" if answer.short else safe(answer.text))
     if answer.abstained:
         near = ", ".join(f"¶{p.number}" for p in answer.passages[:3])
         if near:

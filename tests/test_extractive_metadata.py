@@ -54,6 +54,7 @@ def test_seed_date_and_title_are_cited_from_the_front_matter(seed_bot):
         assert not answer.abstained and not answer.removed_citations, question
         (c,) = answer.citations
         assert c.paragraph == 0 and expected in c.quote and "[¶0]" in answer.text
+        assert expected in answer.short and answer.short in c.quote
         assert verify(c, seed_bot.store.paragraph(c.document, 0))
     # The seed has no byline: say so, cite nothing.
     answer = seed_bot.ask("Who wrote this?")
@@ -71,7 +72,7 @@ def test_a_byline_answers_who_wrote_it_and_a_missing_date_is_declined(tmp_path, 
     )
     bot = Assistant.open([article], tmp_path / "index", backend="extractive", encoder=encoder)
     answer = bot.ask("Who wrote this?")
-    assert not answer.abstained and "Jane Doe" in answer.text
+    assert not answer.abstained and "Jane Doe" in answer.text and answer.short == "Jane Doe"
     (c,) = answer.citations
     assert c.paragraph >= 1 and verify(c, bot.store.paragraph(c.document, c.paragraph))
     when = bot.ask("When was this published?")

@@ -57,7 +57,7 @@ def _answer(short: str | None) -> Answer:
 def test_cli_prints_the_short_answer_first(capsys):
     _print_answer(_answer("Oslo"), as_json=False)
     assert (
-        capsys.readouterr().out.splitlines()[0] == "**Oslo** — The summit will be held in <b>Oslo</b>. [¶3]"
+        capsys.readouterr().out.splitlines()[0] == "Oslo — The summit will be held in <b>Oslo</b>. [¶3]"
     )
     _print_answer(_answer(None), as_json=False)
     assert capsys.readouterr().out.splitlines()[0] == "The summit will be held in <b>Oslo</b>. [¶3]"

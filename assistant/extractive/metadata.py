@@ -123,4 +123,5 @@ def metadata_answer(
         backend=backend,
         passages=[passage],
         confidence=1.0,
+        short=re.sub(r"^(?:by|source:|published (?:by|in))\s+", "", quoted, flags=re.I) or None,
     )
