@@ -170,9 +170,9 @@ def test_a_country_is_matched_by_its_other_names():
 
     q = analyse("How has the US responded?")
     assert {"unit", "state"} <= matched(q, frozenset(terms("Washington has put penalties on groups.")))
-    q = analyse("What is Pyongyang offering the Kremlin?")
+    q = analyse("What is Pyongyang offering Russia?")
     found = matched(
         q, frozenset(terms("The exchange of artillery from North Korea for Moscow's satellites."))
     )
-    assert {"pyongyang", "kremlin"} <= found
+    assert {"pyongyang", "russia"} <= found
     assert not matched(analyse("What did China say?"), frozenset(terms("Russia said nothing.")))

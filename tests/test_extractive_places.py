@@ -1,4 +1,4 @@
-"""Other names of a country: capital, people, seat of power (from countryinfo's data)."""
+"""Other names of a country: capital, people (from countryinfo's data)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,6 @@ def test_a_capital_stands_for_its_country_and_back():
     assert frozenset(terms("Pyongyang")) in _names("North Korea")
     assert frozenset(terms("Russia")) in _names("Moscow")
     assert frozenset(terms("Ukraine")) in _names("Kyiv")
-
-
-def test_a_seat_of_government_stands_for_its_state():
-    assert frozenset(terms("Russia")) in _names("Kremlin")
-    assert frozenset(terms("United States")) in _names("White House")
 
 
 def test_a_name_that_is_no_country_has_no_aliases():

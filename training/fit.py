@@ -1,6 +1,9 @@
 """Fit the shipped coefficients of the retriever and the extractive backend on xquad-dev.
 
-    .venv/bin/python training/fit.py [--part retrieval|sentences|abstention|all] [--write]
+    .venv/bin/python training/fit.py [--part retrieval|sentences|all] [--write]
+
+(The answerability model is fitted by ``training/abstention.py`` on answerable and
+unanswerable questions built by ``training/unanswerable.py``.)
 
 Fits on the even-numbered articles and reports the odd-numbered (held-out) ones, so no
 article is in both halves. Prints ablations (what each feature group is worth) and the
@@ -243,98 +246,11 @@ def sentences(bot, questions, paths=None, encoder=None) -> dict:
     }
 
 
-def abstention(bot, paths, questions, encoder) -> dict:
-    """Answerable (own corpus, own article) vs not (another article; own article minus gold ¶)."""
-    from assistant.extractive.reader import ANSWERABLE_FEATURES
-
-    backend = bot.backend
-    k = backend.settings.passages_used
-    rows = []  # (article, features, answerable, kind)
-
-    def add(qtext, passages, label, art, kind):
-        scored = backend.score_sentences(qtext, passages)
-        rows.append((art, backend.answerable_features(qtext, scored), label, kind))
-
-    by_article: dict[int, list] = {}
-    for q in questions:
-        by_article.setdefault(q.article, []).append(q)
-        add(q.text, bot.retrieve(q.text, top_k=k), 1, q.article, "corpus")
-        gold = (q.doc_id, q.paragraph)
-        others = [
-            p
-            for p in bot.retrieve(q.text, top_k=k + 6)
-            if (p.document, p.number) != gold and p.document == q.doc_id
-        ]
-        if others:
-            add(q.text, others[:k], 0, q.article, "article-minus-gold")
-    n = len(paths)
-    for a in range(n):
-        own = single_article_bot(paths, a, encoder)
-        for q in by_article.get(a, []):
-            add(q.text, own.retrieve(q.text, top_k=k), 1, a, "single")
-        for q in by_article.get((a + n - 1) % n, []):
-            add(q.text, own.retrieve(q.text, top_k=k), 0, a, "oos")
-    x = np.array([r[1] for r in rows])
-    y = np.array([r[2] for r in rows])
-    art = np.array([r[0] for r in rows])
-    kind = np.array([r[3] for r in rows])
-    train = art % 2 == 0
-    # Near misses (own article without the gold paragraph) are noisy negatives: another
-    # paragraph sometimes answers too. Weight them low so they shape, not dominate, the fit.
-    weight = np.where(kind == "article-minus-gold", NEAR_WEIGHT, 1.0)
-    from sklearn.linear_model import LogisticRegression
-
-    for feats in (
-        ["best"],
-        ["best", "cos", "share"],
-        ["best", "cos", "share", "share_paragraph", "dense_paragraph"],
-        ["best", "cos", "share", "share_paragraph", "dense_paragraph", "value_type", "name_type"],
-        list(ANSWERABLE_FEATURES),
-    ):
-        cols = [ANSWERABLE_FEATURES.index(f) for f in feats]
-        model = LogisticRegression(max_iter=2000).fit(
-            x[train][:, cols], y[train], sample_weight=weight[train]
-        )
-        p = model.predict_proba(x[:, cols])[:, 1]
-        print(f"features {feats}")
-        for t in (0.2, 0.25, 0.3, 0.4, 0.5):
-            cells = []
-            for part, mask in (("train", train), ("held-out", ~train)):
-                fa = np.mean(p[mask & (kind == "corpus")] < t)
-                fa1 = np.mean(p[mask & (kind == "single")] < t)
-                oos = np.mean(p[mask & (kind == "oos")] < t)
-                near = np.mean(p[mask & (kind == "article-minus-gold")] < t)
-                cells.append(f"{part}: FA {fa:.3f} FA1 {fa1:.3f} OOS {oos:.3f} near {near:.3f}")
-            print(f"  t={t}: " + " | ".join(cells))
-    print("answerable", coefs(model))
-    held = ~train
-    t = 0.2  # ExtractiveSettings.abstain_below
-    return {
-        **linear_section(model, ANSWERABLE_FEATURES),
-        "near_miss_weight": NEAR_WEIGHT,
-        "metrics": {
-            f"held-out at {t}: {name}": round(float(np.mean(p[held & (kind == k)] < t)), 3)
-            for name, k in (
-                ("false abstention (corpus)", "corpus"),
-                ("false abstention (one article)", "single"),
-                ("out-of-scope declined", "oos"),
-                ("near miss declined", "article-minus-gold"),
-            )
-        },
-    }
-
-
-NEAR_WEIGHT = 0.3
-
-
 def main() -> int:
-    global NEAR_WEIGHT
     ap = argparse.ArgumentParser()
-    ap.add_argument("--near-weight", type=float, default=NEAR_WEIGHT, help="weight of near-miss negatives")
-    ap.add_argument("--part", default="all", choices=["retrieval", "sentences", "abstention", "all"])
+    ap.add_argument("--part", default="all", choices=["retrieval", "sentences", "all"])
     ap.add_argument("--write", action="store_true", help="write the fitted weights and their provenance")
     args = ap.parse_args()
-    NEAR_WEIGHT = args.near_weight
     from index.embedding import MiniLMEncoder
 
     encoder = MiniLMEncoder()
@@ -344,8 +260,6 @@ def main() -> int:
         fitted["retrieval"] = retrieval(bot, questions, paths, encoder)
     if args.part in ("sentences", "all"):
         fitted["sentence"] = sentences(bot, questions, paths, encoder)
-    if args.part in ("abstention", "all"):
-        fitted["answerable"] = abstention(bot, paths, questions, encoder)
     if args.write:
         write(fitted)
     return 0
@@ -375,7 +289,7 @@ def write(fitted: dict) -> None:
     from assistant.extractive.reader import WEIGHTS_FILE
     from assistant.retriever import WEIGHTS_FILE as RETRIEVAL_FILE
 
-    for path, sections in ((WEIGHTS_FILE, ("sentence", "answerable")), (RETRIEVAL_FILE, ("retrieval",))):
+    for path, sections in ((WEIGHTS_FILE, ("sentence",)), (RETRIEVAL_FILE, ("retrieval",))):
         if not any(k in fitted for k in sections):
             continue
         data = json.loads(path.read_text(encoding="utf-8"))

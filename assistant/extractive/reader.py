@@ -10,13 +10,13 @@ answer; the runner-up joins when it is nearly as likely (more nearly when it com
 another paragraph; one or two sentences, read in order), a lone answer opening with a
 pronoun brings the sentence before it, and a "where" answer that names no place brings the
 likeliest sentence that does. Whether
-to answer at all is a second, calibrated logistic regression over absolute evidence (the
-best sentence's probability, cosine and word coverage, the top paragraph's cosine and
+to answer at all is a second, calibrated model over absolute evidence (``answerability``:
+the best sentence's probability, cosine and word coverage, the top paragraph's cosine and
 word coverage, a missing answer type), so the same threshold holds for one nine-paragraph
-article and for a corpus of hundreds. Below it the backend abstains with "The article
-doesn't say." Coefficients (``weights.json``) were fitted by ``training/fit.py`` on half of the
-xquad-dev articles, asked of the whole corpus and of each article alone (scikit-learn at
-training time only). No network, no model beyond the
+article and for a corpus of hundreds. Below its threshold the backend abstains with "The
+article doesn't say." Coefficients (``weights.json``) were fitted by ``training/fit.py`` and
+``training/abstention.py`` on half of the xquad-dev articles (scikit-learn at training time
+only). No network, no model beyond the
 embeddings already computed; this module does not retrieve.
 """
 
@@ -30,32 +30,27 @@ from pathlib import Path
 from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
 from ..schema import Answer, Citation, Passage
 from ..weights import Linear, linear, read
+from .answerability import evidence
+from .answerability import load as load_answerability
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
 from .span import short_answer
 
-ANSWERABLE_FEATURES = (
-    "best",
-    "cos",
-    "share",
-    "share_paragraph",
-    "dense_paragraph",
-    "value_type",
-    "name_type",
-    "idf_share",
-)
 # Fitted by training/fit.py, which writes them with their provenance next to this module.
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 _FITTED = read(WEIGHTS_FILE)
 SENTENCE = linear(_FITTED["sentence"], FEATURES, WEIGHTS_FILE)
-ANSWERABLE = linear(_FITTED["answerable"], ANSWERABLE_FEATURES, WEIGHTS_FILE)
+ANSWERABLE = load_answerability(_FITTED["answerable"], WEIGHTS_FILE)
+ANSWERABLE_FEATURES = ANSWERABLE.features  # the evidence (answerability.EVIDENCE) the model reads
+ANSWERABLE_THRESHOLD = float(_FITTED["answerable"].get("threshold", 0.2))
 
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
     """Thresholds of the answer policy; coefficients are module constants."""
 
-    abstain_below: float = 0.2  # answerability probability under which we abstain
+    # Answerability probability under which we abstain; chosen with the model (weights.json).
+    abstain_below: float = ANSWERABLE_THRESHOLD
     second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     second_other_ratio: float = 0.7  # ... this close when it comes from another paragraph
     max_sentences: int = 2
@@ -132,26 +127,13 @@ class Reader:
 
     @staticmethod
     def answerable_features(question: str, scored: list[_Scored]) -> tuple[float, ...]:
-        """Absolute evidence that the passages answer the question (see ANSWERABLE_FEATURES)."""
-        if not scored:
-            return (0.0,) * len(ANSWERABLE_FEATURES)
-        best = scored[0]
-        f = dict(zip(FEATURES, best.features, strict=True))
-        return (
-            best.score,
-            f["cos"],
-            f["share"],
-            f["share_paragraph"],
-            float(best.passage.features.get("dense_paragraph", f["cos"])),
-            f["value_type"],
-            f["name_type"],
-            f["idf_share"],
-        )
+        """Absolute evidence that the passages answer the question (``answerability.EVIDENCE``)."""
+        return evidence(scored)
 
     def confidence(self, question: str, scored: list[_Scored]) -> float:
         if not scored:
             return 0.0
-        return _probability(ANSWERABLE, self.answerable_features(question, scored))
+        return ANSWERABLE.probability(self.answerable_features(question, scored))
 
     def choose(self, scored: list[_Scored]) -> list[_Scored]:
         """The answer sentences: the best, plus the runner-up when it is nearly as likely.
