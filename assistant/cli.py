@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.errors import FootnoteError
+from index.errors import FootnoteError, InputError
 
 from .progress import progress_bar
 
@@ -32,6 +32,15 @@ def safe(text: str) -> str:
 
 def _sources(args: argparse.Namespace) -> list[str] | None:
     return list(args.source) if getattr(args, "source", None) else None
+
+
+def _model(args: argparse.Namespace) -> dict[str, str]:
+    """``model=`` for the backend: a model name (llm) or a GGUF file (local)."""
+    if not getattr(args, "model", None):
+        return {}
+    if args.backend == "extractive":
+        raise InputError("--model applies to --backend llm or local, not extractive.")
+    return {"model": args.model}
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -83,15 +92,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .question import clean_question
 
     question = clean_question(args.question)  # fail fast, before loading anything
-    bot = Assistant.open(_sources(args), args.index_dir, backend=args.backend)
-    _print_answer(bot.ask(question), args.json)
+    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+        _print_answer(bot.ask(question), args.json)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from .assistant import Assistant
 
-    bot = Assistant.open(_sources(args), args.index_dir, backend=args.backend)
+    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+        return _chat(bot)
+
+
+def _chat(bot) -> int:
     titles = ", ".join(safe(d.title or d.id) for d in bot.documents.values())
     print(f"footnote chat over: {titles}\nBackend: {bot.backend_label}. Empty line or Ctrl-D to quit.")
     history: list[tuple[str, str]] = []
@@ -157,7 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "ask":
             p.add_argument("question")
             p.add_argument("--json", action="store_true", help="print the answer as JSON")
-        p.add_argument("--backend", choices=["extractive", "llm"], help="default: llm if configured")
+        p.add_argument("--backend", choices=["extractive", "llm", "local"], help="default: llm if configured")
+        p.add_argument(
+            "--model",
+            metavar="NAME|PATH.gguf",
+            help="llm: the model name (FOOTNOTE_LLM_MODEL); local: a .gguf file (FOOTNOTE_LLM_GGUF)",
+        )
         common(p)
         p.set_defaults(func=func)
 

@@ -1,7 +1,8 @@
 """Which backend a name means: ``extractive`` (default), ``llm`` or ``local``.
 
 ``make_backend`` turns ``Assistant.open``'s ``backend=`` argument (a name, ``None`` for the
-environment's choice, or a backend object) into a backend. The LLM backends are imported
+environment's choice, or a backend object) into a backend; ``local`` starts (or shares) a
+llama.cpp server for a GGUF file, see ``llm.local_backend``. The LLM backends are imported
 only when chosen: LlamaIndex's LLM classes take about two seconds to import. This module
 holds no backend logic.
 """
@@ -34,4 +35,8 @@ def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str,
         from .llm import LLMBackend
 
         return LLMBackend.from_env(multi_document=multi, extractive=extractive, **settings)
+    if name == "local":
+        from .llm.local_backend import LocalBackend
+
+        return LocalBackend.from_env(multi_document=multi, extractive=extractive, **settings)
     raise ConfigurationError(f"Unknown backend {name!r}: use one of {', '.join(NAMES)}.")

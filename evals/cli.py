@@ -35,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("suites", nargs="*", metavar="SUITE", help=f"suite names ({suites}) or YAML files")
-    p.add_argument("--backend", choices=("extractive", "llm"), default="extractive", help="answer backend")
+    p.add_argument(
+        "--backend", choices=("extractive", "llm", "local"), default="extractive", help="answer backend"
+    )
+    p.add_argument(
+        "--model", metavar="NAME|PATH.gguf", help="llm: the model name; local: the GGUF file (see README)"
+    )
     p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON to PATH")
     p.add_argument(
         "--report",
@@ -114,7 +119,8 @@ def _run(args: argparse.Namespace) -> int:
         cache_dir=args.cache_dir,
         progress=not args.no_progress,
         # Measure the LLM itself: a failing server is an error here, not a quiet offline answer.
-        **({"fallback": False} if args.backend == "llm" else {}),
+        **({"fallback": False} if args.backend in ("llm", "local") else {}),
+        **({"model": args.model} if args.model else {}),
     )
     print(text_summary(result))
     deltas = compare(result, previous) if previous else None

@@ -201,11 +201,15 @@ def run_suite(
     try:
         for group in suite.groups:
             bot = open_group(group, cache_dir, backend, encoder, progress=progress, **settings)
-            backend_name = bot.backend.name
-            for case in group.cases:
-                cases.append(run_case(case, bot, group.label))
-                if bar is not None:
-                    bar.update(1)
+            try:
+                backend_name = bot.backend.name
+                for case in group.cases:
+                    cases.append(run_case(case, bot, group.label))
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                if isinstance(backend, str):  # we made it: stop what it started (a local server)
+                    bot.close()
     except KeyboardInterrupt:
         # Keep what was measured: the caller gets a partial result marked incomplete.
         if not cases:
@@ -249,7 +253,7 @@ def run(
 ) -> RunResult:
     """Run suites (names such as ``"seed"``, suite files, or ``Suite`` objects) and return the results.
 
-    ``backend`` is ``"extractive"``, ``"llm"`` or a backend object; ``sample``, ``seed``
+    ``backend`` is ``"extractive"``, ``"llm"``, ``"local"`` or a backend object; ``sample``, ``seed``
     and ``corpus`` override SQuAD suites' settings (their floors then do not apply).
     Indexes and SQuAD article files are cached under ``cache_dir`` (default
     ``$FOOTNOTE_HOME/evals``). Extra keyword ``settings`` go to ``Assistant.open``.

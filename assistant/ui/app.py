@@ -254,9 +254,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--backend",
-        choices=["auto", "extractive", "llm"],
+        choices=["auto", "extractive", "llm", "local"],
         default="auto",
         help="answer backend (default: llm when OPENAI_* is configured, else offline extractive)",
+    )
+    p.add_argument(
+        "--model",
+        metavar="NAME|PATH.gguf",
+        help="llm: the model name (FOOTNOTE_LLM_MODEL); local: a .gguf file (FOOTNOTE_LLM_GGUF)",
     )
     p.add_argument(
         "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once (default: 2)"
@@ -284,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     update, close = progress_bar()
     try:
         bot = Assistant.open(
-            args.source or None, backend=None if args.backend == "auto" else args.backend, progress=update
+            args.source or None,
+            backend=None if args.backend == "auto" else args.backend,
+            progress=update,
+            **({"model": args.model} if args.model else {}),
         )
     except FootnoteError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -307,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
+    finally:
+        bot.close()  # stops a local model server
     return 0
 
 
