@@ -54,7 +54,7 @@ def judge(metric: str, before: float | None, after: float | None) -> str:
         tolerance = max(TIME_ABSOLUTE, TIME_RELATIVE * abs(before))
     elif metric in ("answer_words",):
         tolerance = max(1.0, 0.1 * abs(before))
-    elif metric in ("errors", "citations_removed", "fallbacks"):
+    elif metric in ("errors", "citations_removed", "fallbacks", "fallbacks_silent"):
         tolerance = 0.0
     else:
         tolerance = RATE_TOLERANCE

@@ -46,6 +46,7 @@ SUMMARY = (
     ("ttft_p95", "first token p95 (ms)"),
     ("citations_removed", "citations removed by the checker"),
     ("fallbacks", "answers from a fallback backend"),
+    ("fallbacks_silent", "fallbacks without a notice"),
     ("errors", "errors"),
 )
 CATEGORY = (
@@ -82,6 +83,7 @@ def fmt(metric: str, value) -> str:
         "errors",
         "citations_removed",
         "fallbacks",
+        "fallbacks_silent",
         "false_support",
     ):
         return str(int(value))
@@ -107,7 +109,7 @@ def summary_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
     rows = []
     for key, label in SUMMARY:
         values = [s.metrics.get(key) for s in result.suites]
-        if key in ("citations_removed", "fallbacks") and not any(values):
+        if key in ("citations_removed", "fallbacks", "fallbacks_silent") and not any(values):
             continue
         if key != "errors" and all(v is None for v in values):
             continue

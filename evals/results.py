@@ -27,6 +27,7 @@ LOWER_IS_BETTER = frozenset(
         "errors",
         "citations_removed",
         "fallbacks",
+        "fallbacks_silent",
         "false_support",
         "false_support_unanswerable",
         "false_support_answerable",
@@ -73,6 +74,7 @@ class CaseResult:
     citations: list[dict[str, Any]] = field(default_factory=list)
     citations_removed: int = 0
     fell_back: bool = False  # answered by another backend than the one under test (e.g. offline)
+    notice: str | None = None  # what the answer told the user about how it was made (e.g. a fallback)
     gold: list[list[Any]] = field(default_factory=list)  # [[document, paragraph], ...]
     gold_answers: list[str] = field(default_factory=list)
     has_facts: bool = False
@@ -152,6 +154,8 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
         "answer_words": m.mean(float(c.words) for c in answered),
         "citations_removed": sum(c.citations_removed for c in cases),
         "fallbacks": sum(1 for c in cases if c.fell_back),
+        # Users must always be told when another backend answered: this must stay 0.
+        "fallbacks_silent": sum(1 for c in cases if c.fell_back and not c.notice),
         "errors": sum(1 for c in cases if c.error),
     }
     return out

@@ -143,6 +143,7 @@ def run_case(case: Case, bot: Any, group_label: str = "") -> CaseResult:
     ]
     result.citations_removed = len(answer.removed_citations)
     result.fell_back = answer.backend != bot.backend.name
+    result.notice = answer.notice
     result.words = 0 if answer.abstained else m.word_count(answer.text)
     text = "" if answer.abstained else answer.text
     if result.has_facts:

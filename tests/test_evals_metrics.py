@@ -181,3 +181,11 @@ def test_check_floors_and_ceilings():
     assert check_floors(metrics, {}, {"false_abstention_rate": 0.05}) == [
         "false_abstention_rate = 0.100 is above its ceiling 0.05"
     ]
+
+
+def test_fallbacks_without_a_notice_are_counted():
+    told = CaseResult("a", "fact", "Q?", True, "x", fell_back=True, notice="The LLM failed; answered offline.")
+    silent = CaseResult("b", "fact", "Q?", True, "x", fell_back=True)
+    own = CaseResult("c", "fact", "Q?", True, "x")
+    metrics = aggregate([told, silent, own])
+    assert metrics["fallbacks"] == 2 and metrics["fallbacks_silent"] == 1
