@@ -27,7 +27,9 @@ def _passages():
 
 
 def test_an_answer_reads_the_top_paragraphs_article_only():
-    ans = ExtractiveBackend(EVERY, multi_document=True).answer("When did the Romans cross the Rhine?", _passages())
+    ans = ExtractiveBackend(EVERY, multi_document=True).answer(
+        "When did the Romans cross the Rhine?", _passages()
+    )
     assert not ans.abstained
     assert {c.document for c in ans.citations} == {"rome"}
     assert "[rome ¶1]" in ans.text and "gaul" not in ans.text
