@@ -7,7 +7,9 @@ for what the question asks about: the noun after "what"/"which" ("weapons"), the
 thing a where/when/who question wants, or, read off a "what" question's verb, a
 description of such answers ("What will they discuss?" -> "the topic or focus of
 discussions"). ``is_overview`` says whether a question asks about the whole article ("summarize
-it", "what is this article about?", "main points", "tl;dr") rather than a detail. Patterns
+it", "what is this article about?", "main points", "tl;dr") rather than a detail;
+``asks_across_articles`` whether it asks about several articles at once ("Which of the
+articles...", "What do both stories say..."). Patterns
 are plain English syntax; nothing is keyed to a data set. This module does not score sentences.
 """
 
@@ -175,3 +177,21 @@ def is_overview(question: str) -> bool:
         # "What is this (article) about?" yes; "What is the summit about?" asks about a thing.
         return bool(_WHOLE_SUBJECT.search(question))
     return True
+
+
+# Several articles at once: "which of the articles", "both stories", "the other article",
+# "in each piece", or articles in the plural. A comparison word alone is not enough: "How do
+# the fees compare to other schools?" asks one article (that two named article subjects are
+# compared is for the reader to see, from the articles' titles).
+_ACROSS = re.compile(
+    r"\b(?:articles|stories)\b|"
+    r"\b(?:both|each|either|neither|other|another|which|every|all|two)(?: of)?(?: the| these| those)?"
+    r" (?:articles?|stories|story|pieces?|documents?)\b",
+    re.I,
+)
+
+
+def asks_across_articles(question: str) -> bool:
+    """True when ``question`` asks about several articles at once ("Which of the articles
+    mentions Putin?", "How do both stories describe the summit?")."""
+    return bool(_ACROSS.search(question))

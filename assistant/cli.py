@@ -65,22 +65,30 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer, as_json: bool) -> None:
+    from .labels import label, names_documents, readable, titles
+
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
     if answer.notice:
         print(f"note: {safe(answer.notice)}", file=sys.stderr)
+    # Markers name articles by title for people ("[Kim and Putin meet… ¶3]"); the JSON keeps ids.
+    text = readable(answer)
     # The short answer first, when the backend found one: "Vladivostok — <sentence [¶3]>".
-    print(f"{safe(answer.short)} — {safe(answer.text)}" if answer.short else safe(answer.text))
+    print(f"{safe(answer.short)} — {safe(text)}" if answer.short else safe(text))
+    known = titles(answer)
     if answer.abstained:
-        near = ", ".join(f"¶{p.number}" for p in answer.passages[:3])
-        if near:
-            print(f"  (closest paragraphs considered: {near})")
+        near = answer.passages[:3]
+        several = len({p.document for p in near}) > 1
+        listed = ", ".join(label(p.document if several else None, p.number, known) for p in near)
+        if listed:
+            print(f"  (closest paragraphs considered: {safe(listed)})")
         return
+    named = names_documents(answer)
     for c in answer.citations:
         flag = "" if c.supported else "  [unsupported]"
-        where = f"{c.document} ¶{c.paragraph}" if len({x.document for x in answer.citations}) > 1 else c.label
-        print(f"  {where}{flag}: “{safe(c.quote)}”")
+        where = label(c.document if named else None, c.paragraph, known)
+        print(f"  {safe(where)}{flag}: “{safe(c.quote)}”")
     for r in answer.removed_citations:
         print(f"  removed citation: {safe(r)}")
     if answer.incomplete:

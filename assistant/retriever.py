@@ -23,6 +23,7 @@ import dataclasses
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,9 +169,14 @@ class Retriever:
             self._vectors.popitem(last=False)  # least recently used first
         return out
 
-    def candidates(self, question: str, qvec: np.ndarray, bm25: np.ndarray) -> list[int]:
-        """Positions (in ``store.paragraphs``) of the paragraphs worth scoring."""
+    def candidates(
+        self, question: str, qvec: np.ndarray, bm25: np.ndarray, within: Collection[str] | None = None
+    ) -> list[int]:
+        """Positions (in ``store.paragraphs``) of the paragraphs worth scoring: every paragraph
+        of the documents ``within`` names, when it names some."""
         n, s = len(self.store.paragraphs), self.settings
+        if within is not None:
+            return [i for i, p in enumerate(self.store.paragraphs) if p.document in within]
         if n <= s.exhaustive_below:
             return list(range(n))
         k = min(n, s.candidates)
@@ -189,13 +195,13 @@ class Retriever:
         return list(found)
 
     def features(
-        self, question: str, top_k: int | None = None
+        self, question: str, top_k: int | None = None, within: Collection[str] | None = None
     ) -> tuple[np.ndarray, list[int], list, np.ndarray]:
         """(question vector, candidate positions, their sentence cosines, feature matrix)."""
         qvec = self.embed(question)
         bm25 = self.bm25_scores(question)
         top_bm25 = float(bm25.max()) if len(bm25) else 0.0
-        cands = self.candidates(question, qvec, bm25)
+        cands = self.candidates(question, qvec, bm25, within)
         paras = [self.store.paragraphs[i] for i in cands]
         q_terms = frozenset(self.query_terms(question))
         ideal = sum(self.idf(t) for t in q_terms)
@@ -218,13 +224,16 @@ class Retriever:
             )
         return qvec, cands, sims, np.asarray(rows, dtype=np.float32).reshape(-1, len(PARAGRAPH_FEATURES))
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        """The ``top_k`` best paragraphs for ``question``, best first."""
+    def retrieve(
+        self, question: str, top_k: int | None = None, within: Collection[str] | None = None
+    ) -> list[Passage]:
+        """The ``top_k`` best paragraphs for ``question``, best first (only of the documents
+        ``within`` names, when given: a follow-up staying with its article)."""
         s = self.settings
         top_k = top_k or s.top_k
         if not self.store.paragraphs:
             return []
-        _, cands, sims, x = self.features(question)
+        _, cands, sims, x = self.features(question, within=within)
         fused = x @ np.asarray(s.weights, dtype=np.float32)
         passages: list[Passage] = []
         seen: set[str] = set()

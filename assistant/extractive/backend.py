@@ -5,7 +5,8 @@ more of it, and those policies live here, not in the composer:
 
 - a question naming something the indexed text never mentions is declined, with the name;
 - a two-part question ("Where will they meet, and when?") is answered half by half;
-- a follow-up ("And who reported that?") retrieves with the previous turn, and one asking for
+- a follow-up ("And who reported that?") retrieves with the previous turn, from the article(s)
+  the previous answer cited unless it names another article's subject, and one asking for
   "something else" never repeats what the previous answer quoted;
 - a question the article seems not to answer on its own is retried as a standalone question;
 - a question about the whole article ("summarize it") gets its title and central sentences
@@ -27,6 +28,7 @@ from ..backend import History, words
 from ..citations import ABSTAIN_TEXT
 from ..condense import fallback, is_follow_up, retrieval_query, split_compound, without_markers
 from ..schema import Answer, Passage
+from .articles import cited_articles, moves_on
 from .gate import unknown_names
 from .metadata import metadata_answer, metadata_field
 from .overview import article_in_question, overview
@@ -107,7 +109,11 @@ class ExtractiveBackend(Reader):
         if history and is_follow_up(question):
             # "And who reported that?" leans on the previous turn: retrieve with it, score
             # sentences against the follow-up (or, failing that, both questions).
-            passages = retriever.retrieve(retrieval_query(question, history))
+            # Over several articles it stays with the one(s) the previous answer cited,
+            # unless it names another article's subject (``articles``).
+            previous = cited_articles(history[-1][1], retriever.store.documents)
+            within = previous if previous and not moves_on(question, previous, retriever) else None
+            passages = retriever.retrieve(retrieval_query(question, history), within=within)
             told = _told(passages, history) if _ELSE.search(question) else frozenset()
             answer = self.answer(question, passages, avoid=told)
             if answer.abstained:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from index.document import Paragraph, front_matter
 
 from ..citations import MARKER
+from ..labels import label, names_documents, titles
 from ..schema import Answer, Citation
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -75,11 +76,12 @@ def chip(citation: Citation, paragraph_start: int | None = None, label: str | No
     )
 
 
-def paragraph_chip(document: str, number: int, title: str = "") -> str:
-    """A chip that just points at a paragraph (used for the passages an abstention considered)."""
+def paragraph_chip(document: str, number: int, title: str = "", text: str | None = None) -> str:
+    """A chip that just points at a paragraph (used for the passages an abstention considered);
+    ``text`` is its label (default ``¶N``)."""
     return (
         f'<a class="fn-chip fn-considered" href="#{esc(para_id(document, number))}" '
-        f'title="{esc(_clip(title, 300))}">¶{int(number)}</a>'
+        f'title="{esc(_clip(title, 300))}">{esc(text or f"¶{int(number)}")}</a>'
     )
 
 
@@ -92,6 +94,7 @@ def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None
     starts = starts or {}
     if answer.abstained:
         return abstention_html(answer)
+    known = titles(answer)  # over several articles a chip shows the title: "Kim and Putin… ¶3"
     remaining = list(answer.citations)
     out: list[str] = []
     pos = 0
@@ -106,18 +109,26 @@ def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None
         if match is None:  # a marker whose citation was removed by verification
             out.append(
                 f'<span class="fn-chip fn-removed" title="Removed: no verbatim quote backs this">'
-                f"{esc(m.group(0).strip('[]'))}</span>"
+                f"{esc(label(doc, number, known))}</span>"
             )
             continue
         remaining.remove(match)
-        out.append(chip(match, starts.get((match.document, match.paragraph))))
+        out.append(chip(match, starts.get((match.document, match.paragraph)), label(doc, number, known)))
     out.append(esc(answer.text[pos:]))
     # The short answer in bold before the evidence sentence, when the backend found one.
     short = f'<strong class="fn-short">{esc(answer.short)}</strong> — ' if answer.short else ""
     body = f'<div class="fn-answer">{short}{"".join(out)}</div>'
     extra = []
     if remaining:  # cited but not marked inline: still show them
-        chips = " ".join(chip(c, starts.get((c.document, c.paragraph))) for c in remaining)
+        named = names_documents(answer)
+        chips = " ".join(
+            chip(
+                c,
+                starts.get((c.document, c.paragraph)),
+                label(c.document if named else None, c.paragraph, known),
+            )
+            for c in remaining
+        )
         extra.append(f'<div class="fn-sources">Sources: {chips}</div>')
     if answer.unsupported:
         labels = ", ".join(esc(c.label) for c in answer.unsupported)
@@ -137,8 +148,13 @@ def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None
 
 def abstention_html(answer: Answer) -> str:
     """'The article doesn't say', visibly different, with the closest paragraphs considered."""
+    near, known = answer.passages[:5], titles(answer)
+    several = len({p.document for p in near}) > 1
     considered = " ".join(
-        paragraph_chip(p.document, p.number, _clip(p.text, 200)) for p in answer.passages[:5]
+        paragraph_chip(
+            p.document, p.number, _clip(p.text, 200), label(p.document if several else None, p.number, known)
+        )
+        for p in near
     )
     more = (
         f'<div class="fn-considered-list">Closest paragraphs considered: {considered}</div>'
