@@ -110,6 +110,16 @@ def test_citation_to_a_missing_paragraph_is_removed_and_reported(seed_bot, serve
     assert_verbatim(bot, ans)
 
 
+def test_the_offline_fallback_keeps_the_offline_policies(seed_bot, server):
+    # An uncited reply about something the article never mentions: the offline answer that
+    # replaces it declines with the name, as the offline backend alone would.
+    bot = make_bot(seed_bot, server)
+    server.add(reply("The Security Council condemned the talks."))
+    ans = bot.ask("What did the UN Security Council say?")
+    assert_offline(ans, "could not be checked")
+    assert ans.abstained and not ans.citations and "never mentions" in ans.text
+
+
 def test_only_invalid_citations_fall_back_offline(seed_bot, server):
     bot = make_bot(seed_bot, server)
     server.add(reply("They will meet on the Moon [¶99]."))

@@ -168,12 +168,13 @@ class LLMBackend:
             assert failure is not None
             yield self._fallback(question, standalone, retriever, passages, failure, history)
             return
-        yield self._finish(question, standalone, passages, confidence, history, reply, verifier)
+        yield self._finish(question, standalone, retriever, passages, confidence, history, reply, verifier)
 
     def _finish(
         self,
         question: str,
         standalone: str,
+        retriever: Any,
         passages: list[Passage],
         confidence: float,
         history: History,
@@ -186,7 +187,7 @@ class LLMBackend:
                 "unverified",
                 "The LLM's answer could not be checked against the article (no supported citation).",
             )
-            return self._fallback(question, standalone, None, passages, reason, history, checked.problems)
+            return self._fallback(question, standalone, retriever, passages, reason, history, checked.problems)
         notice = None
         if reply.failure is not None:
             notice = f"{reply.failure.message} Showing the checked part that arrived."
@@ -274,9 +275,12 @@ class LLMBackend:
     ) -> Answer:
         if not self.settings.fallback:
             raise failure.error()
-        if passages is None:
-            passages = retriever.retrieve(standalone) if retriever is not None else []
-        offline = self.extractive.answer(standalone, passages)
+        if retriever is not None:
+            # What the offline backend would say, with its own policies (names the article never
+            # mentions are declined, two-part questions answered half by half).
+            offline = self.extractive.ask(standalone, [], retriever)
+        else:
+            offline = self.extractive.answer(standalone, passages or [])
         redact = LeakGuard("", self.settings.secrets(), "").redact
         return dataclasses.replace(
             offline,
