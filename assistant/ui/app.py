@@ -34,8 +34,9 @@ from index.errors import FootnoteError
 from ..assistant import Assistant
 from ..config import SEEDS_DIR, home
 from .actions import Actions, pane_html
+from .assets import CSS, HIGHLIGHT_JS
 from .library import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, Factory, Library
-from .render import CSS, HIGHLIGHT_JS, status_html
+from .render import status_html
 
 log = logging.getLogger("footnote.ui")
 
