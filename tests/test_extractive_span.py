@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.cli import _print_answer
-from assistant.extractive.span import candidates, scored_spans, short_answer, tokens
+from assistant.extractive.span import Question, candidates, scored_spans, short_answer, tokens
 from assistant.schema import Answer, Citation
 from assistant.ui.render import answer_html
 from evals.results import CaseResult, aggregate
@@ -24,6 +24,22 @@ def test_short_answers_of_each_type():
     assert short_answer("How long did the strike last?", ["The strike lasted 12 days, the union said."]) == (
         "12 days"
     )
+
+
+def test_a_count_leaves_the_counted_noun_and_a_which_question_takes_its_noun():
+    # Hand-written: the count without the question's own noun, the name that holds the noun asked for.
+    assert (
+        short_answer("How many people lost their jobs?", ["About 4,000 people lost their jobs."]) == "4,000"
+    )
+    assert (
+        short_answer(
+            "Which party won the vote in Leeds?",
+            ["In Leeds the vote was won by the Green Party, ahead of Labour."],
+        )
+        == "Green Party"
+    )
+    assert Question.of("Which party won the vote?").focus == "parti"
+    assert Question.of("Where is it?").focus == ""  # a described kind names no noun
 
 
 def test_a_span_never_is_only_the_questions_own_words():
@@ -56,9 +72,7 @@ def _answer(short: str | None) -> Answer:
 
 def test_cli_prints_the_short_answer_first(capsys):
     _print_answer(_answer("Oslo"), as_json=False)
-    assert (
-        capsys.readouterr().out.splitlines()[0] == "Oslo — The summit will be held in <b>Oslo</b>. [¶3]"
-    )
+    assert capsys.readouterr().out.splitlines()[0] == "Oslo — The summit will be held in <b>Oslo</b>. [¶3]"
     _print_answer(_answer(None), as_json=False)
     assert capsys.readouterr().out.splitlines()[0] == "The summit will be held in <b>Oslo</b>. [¶3]"
     _print_answer(_answer("Oslo"), as_json=True)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..asking import answer_type
+from ..asking import answer_type, focus
 from ..lexicon import fold, is_stopword, stem
 from ..weights import Linear, linear, read
 from .features import MONTHS, NUMBER_WORDS, analyse
@@ -50,6 +50,27 @@ SPAN_FEATURES = (
     "after_preposition",
     "between_question",
     "mixed_case",
+    # The span in its sentence: distances to the question's words on each side, its edges.
+    "left_distance",
+    "right_distance",
+    "after_stopword",
+    "after_punctuation",
+    "before_punctuation",
+    "before_question_word",  # "4,000 [people]" for "How many people...?"
+    "after_question_word",
+    "before_of",
+    "first_capitalised",
+    "last_capitalised",
+    "content_words",
+    "position",
+    "has_focus",  # holds the noun the question asks for ("Which party" -> "Labor Party")
+    "before_focus",
+    "in_parentheses",
+    "first_verb",
+    "last_verb",
+    "year",
+    "after_article",
+    "off_type",  # share of its words not of the asked type ("March 1998 [after a strike]")
 )
 
 _TOKEN = re.compile(r"\$?\d[\d,.]*\d%?|\$?\d%?|\w+(?:['’]\w+)*|[^\w\s]")
@@ -86,6 +107,7 @@ _PREPOSITION = frozenset(
         "via",
     ]
 )
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
 _INNER = frozenset("-–—'’/&%.")  # punctuation a span may hold ("4–3", "U.S.", "AT&T")
 
 
@@ -100,6 +122,23 @@ class _Token:
     capitalised: bool
     number: bool
     date: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the span features need of a question: its content stems, its answer type and
+    the stem of the noun it asks for ("Which party..." -> "parti"; "" when it names none)."""
+
+    stems: frozenset[str]
+    kind: str
+    focus: str
+
+    @classmethod
+    def of(cls, question: str) -> Question:
+        wanted = focus(question) or ""
+        # A described kind ("a place or location") names no noun of the sentence.
+        head = "" if not wanted or wanted.startswith(("a ", "an ", "the ")) else wanted.split()[-1]
+        return cls(analyse(question).terms, answer_type(question), stem(fold(head)) if head else "")
 
 
 @dataclass(frozen=True)
@@ -162,9 +201,8 @@ def candidates(toks: list[_Token]) -> list[tuple[int, int]]:
     return out
 
 
-def span_features(
-    toks: list[_Token], i: int, j: int, q_stems: frozenset[str], kind: str
-) -> tuple[float, ...]:
+def span_features(toks: list[_Token], i: int, j: int, q: Question) -> tuple[float, ...]:
+    q_stems, kind = q.stems, q.kind
     inside = [t for t in toks[i:j] if t.word]
     content = [t for t in inside if not t.stop]
     share = sum(t.stem in q_stems for t in content) / len(content)
@@ -213,22 +251,65 @@ def span_features(
         float(i > 0 and fold(toks[i - 1].text) in _PREPOSITION),
         float(bool(left) and bool(right)),
         float(0.0 < cap < 1.0),  # a name run with a lowercase word stuck on ("Vladivostok next")
+        *_context(toks, i, j, q, content, left, right),
     )
+
+
+def _context(
+    toks: list[_Token], i: int, j: int, q: Question, content: list[_Token], left: list[int], right: list[int]
+) -> tuple[float, ...]:
+    """The features after the first 21 of SPAN_FEATURES: the span's neighbours and edges.
+    (Features of the question alone are constant over its candidates, so a softmax over
+    them cannot use them: the question enters through ``type_match`` and the focus.)"""
+    prev = toks[i - 1] if i > 0 else None
+    after = toks[j] if j < len(toks) else None
+    opened = sum(t.text == "(" for t in toks[:i]) - sum(t.text == ")" for t in toks[:i])
+    return (
+        float(min(left, default=15)),
+        float(min(right, default=15)),
+        float(prev is not None and prev.word and prev.stop),
+        float(prev is None or not prev.word),
+        float(after is None or not after.word),
+        float(after is not None and after.stem in q.stems),
+        float(prev is not None and prev.stem in q.stems),
+        float(after is not None and fold(after.text) == "of"),
+        float(content[0].capitalised),
+        float(content[-1].capitalised),
+        float(len(content)),
+        i / len(toks),
+        float(bool(q.focus) and any(t.stem == q.focus for t in content)),
+        float(bool(q.focus) and any(t.stem == q.focus for t in toks[j : j + 3])),
+        float(opened > 0),
+        float(_VERB_FORM.match(content[0].text) is not None),
+        float(_VERB_FORM.match(content[-1].text) is not None),
+        float(any(_YEAR.match(t.text) for t in content)),
+        float(prev is not None and fold(prev.text) in ("the", "a", "an")),
+        _off_type(q.kind, [t for t in toks[i:j] if t.word]),
+    )
+
+
+def _off_type(kind: str, inside: list[_Token]) -> float:
+    """The share of the span's words that are not what the question asks for: neither a
+    number nor a date word for a number or date, not capitalised for a person or place."""
+    if kind in ("number", "date"):
+        return sum(not (t.number or t.date) for t in inside) / len(inside)
+    if kind in ("person", "place"):
+        return sum(not t.capitalised for t in inside) / len(inside)
+    return 0.0
 
 
 def scored_spans(question: str, sentences: list[str], model: Linear | None = None) -> list[Span]:
     """Every candidate span of ``sentences`` with its probability (its share of a softmax over
     all of them: the scorer was fitted to make the answering span win), most likely first."""
     model = model or SPAN
-    q_stems = analyse(question).terms
-    kind = answer_type(question)
+    q = Question.of(question)
     found: list[tuple[float, str, int, int]] = []
     for sentence in sentences:
         toks = tokens(sentence)
         for i, j in candidates(toks):
-            if all(t.stem in q_stems for t in toks[i:j] if t.word and not t.stop):
+            if all(t.stem in q.stems for t in toks[i:j] if t.word and not t.stop):
                 continue  # the question's own words answer nothing
-            x = span_features(toks, i, j, q_stems, kind)
+            x = span_features(toks, i, j, q)
             z = model.bias + sum(w * v for w, v in zip(model.weights, x, strict=True))
             start, end = toks[i].start, toks[j - 1].end
             found.append((z, sentence[start:end], start, end))
