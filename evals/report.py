@@ -26,6 +26,8 @@ SUMMARY = (
     ("gold_containment", "answerable: gold answer contained"),
     ("f1", "answerable: SQuAD token F1"),
     ("short_f1", "answerable: short-answer token F1"),
+    ("short_coverage", "answerable: short answer given"),
+    ("short_f1_given", "answerable: short-answer F1 where given"),
     ("citation_recall", "citation recall"),
     ("citation_precision", "citation precision"),
     ("top_citation_gold", "top citation is gold"),

@@ -42,6 +42,8 @@ RATE_METRICS = (
     "gold_containment",
     "f1",
     "short_f1",
+    "short_coverage",
+    "short_f1_given",
     "citation_recall",
     "citation_precision",
     "top_citation_gold",
@@ -134,6 +136,10 @@ def aggregate(cases: list[CaseResult]) -> dict[str, float | int | None]:
         "gold_containment": m.mean(float(bool(c.contained)) for c in answerable if c.gold_answers),
         "f1": m.mean(c.f1 or 0.0 for c in answerable if c.gold_answers),
         "short_f1": m.mean(c.short_f1 or 0.0 for c in answerable if c.gold_answers),
+        # A wrong short answer shown in bold is worse than none: how often one is given, and
+        # how right it is when it is.
+        "short_coverage": m.mean(float(c.short is not None) for c in answerable if c.gold_answers),
+        "short_f1_given": m.mean(c.short_f1 or 0.0 for c in answerable if c.gold_answers and c.short),
         "citation_recall": m.mean(m.citation_recall(c.cited, c.gold_refs) for c in answered_gold),
         "citation_precision": sum(h for h, _ in hits) / cited_total if cited_total else None,
         "top_citation_gold": m.mean(

@@ -189,3 +189,11 @@ def test_fallbacks_without_a_notice_are_counted():
     own = CaseResult("c", "fact", "Q?", True, "x")
     metrics = aggregate([told, silent, own])
     assert metrics["fallbacks"] == 2 and metrics["fallbacks_silent"] == 1
+
+
+def test_short_answers_report_coverage_and_f1_where_given():
+    given = CaseResult("a", "who", "Q?", True, "x", gold_answers=["Ana Ruiz"], short="Ana Ruiz", short_f1=1.0)
+    none = CaseResult("b", "who", "Q?", True, "x", gold_answers=["Lyon"], short=None, short_f1=0.2)
+    metrics = aggregate([given, none])
+    assert metrics["short_coverage"] == 0.5 and metrics["short_f1_given"] == 1.0
+    assert metrics["short_f1"] == 0.6
