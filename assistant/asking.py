@@ -140,6 +140,20 @@ def focus(question: str) -> str | None:
     return None
 
 
+# "Has North Korea admitted…?", "did he stop anywhere else?": an auxiliary verb first asks
+# yes or no, which no span of a sentence answers; "Is it A or B?" offers the span to pick.
+_YES_NO = re.compile(
+    r"^\W*(?:is|are|was|were|am|has|have|had|do|does|did|can|could|will|would|should|shall|may|might|must)"
+    r"(?:n['’]t)?\b",
+    re.I,
+)
+
+
+def is_yes_no(question: str) -> bool:
+    """Does ``question`` ask yes or no (and not to choose between alternatives)?"""
+    return bool(_YES_NO.match(question)) and not re.search(r"\bor\b", question, re.I)
+
+
 def answer_type(question: str) -> str:
     question = fix_interrogative(question)
     for name, pattern in _TYPES:

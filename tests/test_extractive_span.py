@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.asking import is_yes_no
 from assistant.cli import _print_answer
 from assistant.extractive.span import Question, candidates, scored_spans, short_answer, tokens
 from assistant.schema import Answer, Citation
@@ -101,3 +102,12 @@ def test_the_reader_gives_a_short_answer_from_its_quote(seed_bot):
     assert any(ans.short in c.quote for c in ans.citations)
     assert ans.to_dict()["short"] == ans.short
     assert seed_bot.ask("Who won the 2022 World Cup?").short is None
+
+
+def test_a_yes_no_question_gets_no_short_answer():
+    sentence = ["Officials in Pyongyang have denied any arms dealings, Reuters reported."]
+    assert short_answer("Has the government admitted the arms dealings?", sentence) is None
+    assert short_answer("didn't they deny it?", sentence) is None
+    # Choosing between alternatives is answered by a span.
+    assert is_yes_no("Is the port in Vladivostok or in Moscow?") is False
+    assert is_yes_no("Who denied the arms dealings?") is False

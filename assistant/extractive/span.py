@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..asking import answer_type, focus
+from ..asking import answer_type, focus, is_yes_no
 from ..lexicon import fold, is_stopword, stem
 from ..weights import Linear, linear, read
 from .features import MONTHS, NUMBER_WORDS, analyse
@@ -325,6 +325,8 @@ def scored_spans(question: str, sentences: list[str], model: Linear | None = Non
 def short_answer(question: str, sentences: list[str]) -> str | None:
     """The best span of ``sentences`` (the answer's quoted sentences) if the scorer is
     confident of it (its probability reaches the fitted threshold), else None."""
+    if is_yes_no(question):
+        return None  # a yes/no question: the quoted sentence is the answer, no span of it
     spans = scored_spans(question, sentences)
     if not spans or spans[0].probability < THRESHOLD:
         return None
