@@ -78,7 +78,7 @@ def test_confidence_grows_with_the_evidence():
 
 
 def test_two_close_sentences_are_both_given_in_reading_order_best_cited_first():
-    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.0))
+    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.0, second_open_ratio=0.0))
     q = "What did Caesar write in his commentaries about the bridge?"
     passages = [passage(RIVER, [0.1, 0.3, 0.9])]
     best = backend.score_sentences(q, passages)[0]
@@ -91,9 +91,18 @@ def test_two_close_sentences_are_both_given_in_reading_order_best_cited_first():
 
 
 def test_a_distant_runner_up_is_left_out():
-    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99))
+    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, second_open_ratio=0.99))
     ans = backend.answer("When did the Romans cross the Rhine?", [passage(RIVER, [0.1, 0.8, 0.2])])
     assert len(ans.citations) == 1
+
+
+def test_an_open_question_takes_a_runner_up_a_typed_one_leaves_out():
+    # "What did…write…?" expects no number, date or place: the same paragraph's runner-up
+    # joins at the (lower) open ratio; "When…?" keeps the typed ratio and one sentence.
+    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, second_open_ratio=0.0))
+    passages = [passage(RIVER, [0.1, 0.3, 0.9])]
+    assert len(backend.answer("What did Caesar write in his commentaries about the bridge?", passages).citations) == 2
+    assert len(backend.answer("When did the Romans cross the Rhine?", passages).citations) == 1
 
 
 def test_multi_document_markers_name_the_document():
@@ -139,11 +148,11 @@ PRONOUN = paragraph(
 def test_a_lone_answer_opening_with_a_pronoun_brings_its_antecedent():
     q = "What naval drill was proposed with China?"
     passages = [passage(PRONOUN, [0.2, 0.8, 0.1])]
-    with_context = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99)).answer(q, passages)
+    with_context = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, second_open_ratio=0.99)).answer(q, passages)
     assert with_context.citations[0].quote == PRONOUN.sentences[1].text  # the answer is cited first
     assert with_context.text.startswith("Sergei Shoigu travelled")  # ... after who "he" is
     assert len(with_context.citations) == 2
-    bare = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, pronoun_context=False)).answer(q, passages)
+    bare = ExtractiveBackend(ExtractiveSettings(second_ratio=0.99, second_open_ratio=0.99, pronoun_context=False)).answer(q, passages)
     assert bare.text == "He proposed a joint naval drill with China there [¶3]."
 
 

@@ -7,7 +7,8 @@ holds a value of the expected answer type; its similarity to what the question a
 "weapons" in "What weapons…", a place for "Where…"; its paragraph's retrieval score) and scored by a
 logistic regression: the probability that it contains the answer. The best sentence is the
 answer; the runner-up joins when it is nearly as likely (more nearly when it comes from
-another paragraph; one or two sentences, read in order), a lone answer opening with a
+another paragraph, less when the question asks for no number, date or place and so no
+value singles out the answering sentence; one or two sentences, read in order), a lone answer opening with a
 pronoun brings the sentence before it, and a "where" answer that names no place brings the
 likeliest sentence that does. Over several articles all of them are read from the top
 retrieved paragraph's article unless the question asks across articles (``articles``). Whether
@@ -55,6 +56,9 @@ class ExtractiveSettings:
     abstain_below: float = ANSWERABLE_THRESHOLD
     second_ratio: float = 0.5  # a second sentence joins when its probability is this close
     second_other_ratio: float = 0.7  # ... this close when it comes from another paragraph
+    # ... this close, from the same paragraph, when the question asks for no number, date or
+    # place ("why…", "what happened…"): no typed value singles out the answering sentence.
+    second_open_ratio: float = 0.35
     max_sentences: int = 2
     pronoun_context: bool = True  # a lone answer opening with a pronoun brings its antecedent
     passages_used: int = 3
@@ -63,6 +67,10 @@ class ExtractiveSettings:
     place_min: float = (
         0.05  # a "where" answer naming no place adds the best sentence that does, if this likely
     )
+
+
+# Answer types (``asking.answer_type``) a sentence can be told to hold by its value.
+_TYPED = frozenset({"number", "date", "place"})
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,7 @@ class Reader:
             return 0.0
         return ANSWERABLE.probability(self.answerable_features(question, scored))
 
-    def choose(self, scored: list[_Scored]) -> list[_Scored]:
+    def choose(self, scored: list[_Scored], question: str = "") -> list[_Scored]:
         """The answer sentences: the best, plus the runner-up when it is nearly as likely.
 
         A lone best sentence that opens with a pronoun ("He proposed ...") brings the
@@ -146,8 +154,9 @@ class Reader:
         s = self.settings
         best = scored[0]
         chosen = [best]
+        same = s.second_ratio if analyse(question).kind in _TYPED else s.second_open_ratio
         for cand in scored[1 : s.max_sentences]:
-            ratio = s.second_ratio if cand.passage is best.passage else s.second_other_ratio
+            ratio = same if cand.passage is best.passage else s.second_other_ratio
             if cand.score >= ratio * best.score:
                 chosen.append(cand)
         if len(chosen) == 1 < s.max_sentences and best.index > 0 and s.pronoun_context:
@@ -214,7 +223,7 @@ class Reader:
             # it is the gold article for 99.5% of even-article questions (where the rule was
             # chosen, against 98.6% for the best sentence's article) and 99.75% of odd ones.
             scored = [c for c in scored if c.passage.document == passages[0].document] or scored
-        chosen = self.choose(scored)
+        chosen = self.choose(scored, question)
         if not any(has_asked_type(question, c.passage.paragraph.sentences[c.index].text) for c in chosen):
             # "How many…"/"When…" answered without any number or date: take the best
             # sentence that has one if it is nearly as likely, otherwise the article doesn't say.
