@@ -139,3 +139,22 @@ def test_real_forms_are_checked_as_citations(verifier, text):
     v = verifier.verify(text)
     assert v.text == "Kim and Putin are expected to meet in Vladivostok [¶3]."
     assert [(c.paragraph, c.supported) for c in v.citations] == [(3, True)]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The summit was not reported by Chinese media and Kim was assassinated.",
+        "There is no indication that Putin will attend, and the talks collapsed.",
+        "Weapons were not given to Russia in 2022.",
+        "The cause cannot be determined, police said.",
+    ],
+)
+def test_claims_about_the_world_are_not_declines(claim):
+    # A negative claim about the world must be checked like any other, never waved through.
+    assert not is_decline(claim)
+
+
+def test_another_texts_paragraph_is_not_a_pointer():
+    for text in ("Under paragraph 3 of the law, fines apply.", "Under paragraph 31 of the law, fines apply."):
+        assert canonical_markers(text) == text

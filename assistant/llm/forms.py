@@ -52,7 +52,10 @@ _ITEM = re.compile(
 _DOC_COMMA = re.compile(r"([A-Za-z][\w.-]*)\s*[,:]\s*(?=¶|paragraph|para)", re.I)
 _SPLIT = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.I)
 _NUMS = rf"{_NUM}(?:\s*(?:,|;|&|\band\b|-|–|—|\bto\b)\s*(?:¶+\s*)?{_NUM})*"
-_BARE = re.compile(rf"(?:\s*[,;:])?\s*(?:¶+\s*|\b(?:paragraphs?|paras?\.?)\s+)({_NUMS})", re.I)
+# "paragraph 3 of the law" names another text's paragraph: not a pointer into the article.
+_BARE = re.compile(
+    rf"(?:\s*[,;:])?\s*(?:¶+\s*|\b(?:paragraphs?|paras?\.?)\s+)({_NUMS})\b(?!\s+of\b)", re.I
+)
 _LEAD_IN = re.compile(
     rf"(?:(?<=^)|(?<=[.!?…]\s))(?:according to|as (?:stated|mentioned|noted|said|reported) in|"
     rf"in|from|see)\s+(?:¶+\s*|paragraphs?\s+)({_NUMS})\s*(?:,|:)?\s*"
@@ -71,15 +74,20 @@ _VERBS = (
     r"(?:say|mention|state|specify|answer|contain|provide|include|tell|discuss|give|address|"
     r"indicate|reveal|report|identify|name|describe|explain|detail|list)"
 )
+# A decline is about the article (or the speaker), never about the world: "Weapons were not
+# given to Russia" or "There is no indication that Putin will attend" are claims to check.
 _DECLINE = re.compile(
     rf"\b(?:{_ARTICLE}|it) (?:does|do|did)(?: not|n[’']t) (?:\w+ )?{_VERBS}|"
     rf"\b(?:{_ARTICLE}|it) (?:is|was) (?:silent|unclear)|"
-    rf"\bno (?:information|mention|details?|data|indication|answer)\b|"
-    rf"\b(?:is|are|was|were) not (?:\w+ )?(?:mentioned|stated|specified|provided|given|discussed|included|"
-    rf"addressed|reported|explained|described|answered)\b|"
+    rf"^\W*(?:there (?:is|was) )?no (?:information|mention|details?|data|answer)\b|"
+    rf"\bno (?:information|mention|details?|data|answer)\b.*\b(?:in|from|by) {_ARTICLE}\b|"
+    rf"\bnot (?:\w+ )?(?:mentioned|stated|specified|provided|given|discussed|included|addressed|reported|"
+    rf"explained|described|answered) (?:in|by) {_ARTICLE}\b|"
+    rf"\b(?:is|are|was|were) not (?:\w+ )?(?:mentioned|stated|specified)\W*$|"
     rf"\b(?:i|we) (?:do not|don[’']t|cannot|can[’']t|could not|couldn[’']t) "
     rf"(?:know|answer|find|tell|say|determine)\b|"
-    rf"\b(?:cannot|can[’']t|unable to) (?:be )?(?:answer|answered|determine|determined|find|found)\b",
+    rf"\b(?:cannot|can[’']t|unable to) (?:be )?(?:answer|answered|determine|determined)\b.*"
+    rf"\b(?:from|in|based on) {_ARTICLE}\b",
     re.I,
 )
 # "This is a detail that is not mentioned in the article": about the sentence before, not the question.
