@@ -18,7 +18,7 @@ from typing import Any
 
 from .reader import SourceFile
 
-FORMAT_VERSION = 2  # 2: separate paragraph and sentence collections, plain Chroma records
+FORMAT_VERSION = 3  # 2: separate paragraph and sentence collections, plain Chroma records; 3: bylines kept
 # How stored vectors are made: part of an index's identity, so an index whose vectors were
 # made another way is rebuilt, never mixed with new ones. Indexes written before this
 # field existed embedded each paragraph ("section. text") as a whole.

@@ -117,10 +117,11 @@ def parse_article(source: str, doc_id: str, path: str | None = None) -> Document
     spans: list[tuple[int, int, str | None]] = []  # body paragraph spans with section
 
     blocks = _blocks(source)
+    body = False  # has the article's body started (a byline does not start it)?
     for i, (b_start, b_end) in enumerate(blocks):
         is_last = i == len(blocks) - 1
         units = [(b_start, b_end)]
-        if not spans:
+        if not body:
             # Before the body starts, page furniture is often one item per line; split
             # the block into lines unless it is a hard-wrapped first paragraph.
             lines = _lines(source, b_start, b_end)
@@ -134,24 +135,26 @@ def parse_article(source: str, doc_id: str, path: str | None = None) -> Document
             md = _MD_HEADING.match(text) if "\n" not in text else None
             if md:
                 heading = md.group(2).strip()
-                if len(md.group(1)) == 1 and title is None and not spans:
+                if len(md.group(1)) == 1 and title is None and not body:
                     title = heading
                 else:
                     section = heading
                 continue
             one_line = " ".join(text.split())
-            if date is None and not spans and _DATE.match(one_line):
+            if date is None and not body and _DATE.match(one_line):
                 date = one_line
-            elif _BOILERPLATE.match(one_line) or (not spans and _is_breadcrumb(one_line)):
+            elif _BOILERPLATE.match(one_line) or (not body and _is_breadcrumb(one_line)):
                 dropped.append(one_line)
             elif _is_heading(text) and not (is_last and spans) and not (title and _BYLINE.match(one_line)):
                 # A short unpunctuated line is a heading, unless it ends the article.
-                if title is None and not spans:
+                if title is None and not body:
                     title = one_line
                 else:
                     section = one_line
             else:
                 spans.extend((s, e, section) for s, e in _split_long(source, start, end))
+                # A byline is a paragraph, but the front matter (a date under it) goes on.
+                body = body or not (title and _BYLINE.match(one_line))
 
     paragraphs = []
     for number, (start, end, sec) in enumerate(spans, 1):

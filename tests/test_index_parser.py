@@ -101,3 +101,15 @@ def test_a_byline_under_the_title_is_a_body_paragraph_not_a_heading():
     # A short heading that is not a byline is still a heading.
     doc = parse_article("Title\n\nBy the sea\n\nThe festival returns.\n", "h")
     assert [p.text for p in doc.paragraphs] == ["The festival returns."]
+
+
+def test_a_byline_above_the_date_leaves_the_date_in_the_front_matter():
+    doc = parse_article(
+        "Harbour festival returns\n\nBy Maria Lopez\n\nMarch 3, 2023\n\n"
+        "The harbour festival returns this summer after a pause, organisers said.\n\n"
+        "Boats from twelve towns will take part.\n",
+        "harbour",
+    )
+    assert doc.title == "Harbour festival returns" and doc.date == "March 3, 2023"
+    assert [p.text for p in doc.paragraphs][0] == "By Maria Lopez"
+    assert all(p.section is None for p in doc.paragraphs)
