@@ -30,6 +30,12 @@ def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str,
     if name == "auto":
         name = "llm" if llm_configured() else "extractive"
     if name == "extractive":
+        if settings:
+            # "--model foo" with no LLM configured must not be ignored in silence.
+            raise ConfigurationError(
+                f"{', '.join(sorted(settings))} applies to the llm and local backends, but the offline "
+                "extractive backend was chosen: pass backend 'llm' or 'local' (--backend)."
+            )
         return ExtractiveBackend(extractive, multi_document=multi)
     if name == "llm":
         from .llm import LLMBackend

@@ -77,3 +77,12 @@ def test_closing_the_assistant_closes_its_backend(seed_index, encoder):
     with Assistant.open([SEED], seed_index, backend=backend, encoder=encoder) as bot:
         bot.ask("Where will Kim meet Putin?")
     assert backend.closed
+
+
+def test_model_settings_for_the_offline_backend_are_refused_not_ignored(seed_index, encoder):
+    import pytest
+
+    from assistant import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="llm and local backends"):
+        Assistant.open([SEED], seed_index, backend="extractive", encoder=encoder, model="llama3")

@@ -111,5 +111,5 @@ def test_a_byline_above_the_date_leaves_the_date_in_the_front_matter():
         "harbour",
     )
     assert doc.title == "Harbour festival returns" and doc.date == "March 3, 2023"
-    assert [p.text for p in doc.paragraphs][0] == "By Maria Lopez"
+    assert doc.paragraphs[0].text == "By Maria Lopez"
     assert all(p.section is None for p in doc.paragraphs)

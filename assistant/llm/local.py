@@ -61,7 +61,13 @@ def check_model(spec: ServerSpec, available: int | None = None) -> None:
     """Raise ``ConfigurationError`` when ``spec.model`` cannot be served; return quietly if it can."""
     path = Path(spec.model)
     if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        what = (
+            "is a folder, not a file"
+            if path.is_dir()
+            else "is not a regular file"
+            if path.exists()
+            else "does not exist"
+        )
         raise ConfigurationError(f"Model file {path} {what}: pass --model PATH.gguf (or FOOTNOTE_LLM_GGUF).")
     try:
         template = chat_template(path)
