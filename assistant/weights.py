@@ -1,7 +1,8 @@
 """Learned parameters read from the JSON files that ``training/fit.py`` writes.
 
-``load(path, features)`` reads one model's weights and checks that the feature names in the
-file are the ones the code computes, in the same order, so a file fitted for another
+``read(path)`` reads a weights file; ``linear(section, features, path)`` takes one model's
+weights from it and checks that the feature names in the file are the ones the code computes,
+in the same order, so a file fitted for another
 feature set fails loudly instead of scoring silently wrong. The files also carry their
 provenance (data, split, date, commit, metrics); this module only reads them.
 """
@@ -9,9 +10,15 @@ provenance (data, split, date, commit, metrics); this module only reads them.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,10 @@ class Linear:
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float = 0.0
+
+    def probability(self, x: Sequence[float]) -> float:
+        """The logistic model's probability for the feature values ``x`` (in ``features`` order)."""
+        return sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True)))
 
 
 def read(path: Path) -> dict[str, Any]:

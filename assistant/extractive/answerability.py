@@ -7,17 +7,17 @@ paragraph covers), so one threshold holds for one short article and for hundreds
 ``Model`` turns that evidence into a probability: a logistic regression or a small ensemble
 of gradient-boosted trees, whichever ``training/fit.py`` wrote to ``weights.json``. The trees
 are evaluated here in plain Python because scikit-learn is a training extra, not a run-time
-dependency; ``tests/test_answerability.py`` checks they equal scikit-learn's predict_proba.
+dependency; ``tests/test_extractive_answerability.py`` checks they equal scikit-learn's predict_proba.
 This module does not retrieve, score sentences, or decide the answer.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..weights import sigmoid
 from .features import FEATURES
 
 EVIDENCE = (
@@ -66,10 +66,6 @@ def evidence(scored: Sequence[_Candidate]) -> tuple[float, ...]:
     )
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
-
-
 @dataclass(frozen=True)
 class Tree:
     """One regression tree as parallel node arrays (leaves have ``left == -1``)."""
@@ -103,8 +99,8 @@ class Model:
     def probability(self, x: Sequence[float]) -> float:
         v = [x[c] for c in self.columns]
         if self.trees:
-            return _sigmoid(self.bias + sum(t.predict(v) for t in self.trees))
-        return _sigmoid(self.bias + sum(w * a for w, a in zip(self.weights, v, strict=True)))
+            return sigmoid(self.bias + sum(t.predict(v) for t in self.trees))
+        return sigmoid(self.bias + sum(w * a for w, a in zip(self.weights, v, strict=True)))
 
 
 def load(section: dict[str, Any], where: object) -> Model:

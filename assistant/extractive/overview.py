@@ -15,15 +15,15 @@ It does not recognise overview questions (``asking.is_overview``) or verify cita
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..citations import MARKER, cite, marker, with_marker
+from ..citations import cite, marker, with_marker
 from ..condense import retrieval_query
 from ..schema import Answer, Citation, Passage
+from .articles import cited_articles
 from .features import opens_with_pronoun
 
 SENTENCES = 3  # an overview cites this many sentences (fewer when the article is shorter)
@@ -37,9 +37,9 @@ def article_in_question(question: str, history: Sequence[tuple[str, str]], retri
     if len(documents) <= 1:
         return next(iter(documents), None)
     for _, answer in reversed(history):
-        cited = [m.group(1) for m in MARKER.finditer(answer) if m.group(1) in documents]
+        cited = cited_articles(answer, documents)
         if cited:
-            return Counter(cited).most_common(1)[0][0]
+            return cited[0]
     query = retrieval_query(question, history) if history else question
     passages = retriever.retrieve(query)
     return passages[0].document if passages else next(iter(documents))

@@ -24,14 +24,13 @@ embeddings already computed; this module does not retrieve.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
 from ..schema import Answer, Citation, Passage
-from ..weights import Linear, linear, read
+from ..weights import linear, read
 from .answerability import evidence
 from .answerability import load as load_answerability
 from .articles import across_articles
@@ -44,7 +43,6 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 _FITTED = read(WEIGHTS_FILE)
 SENTENCE = linear(_FITTED["sentence"], FEATURES, WEIGHTS_FILE)
 ANSWERABLE = load_answerability(_FITTED["answerable"], WEIGHTS_FILE)
-ANSWERABLE_FEATURES = ANSWERABLE.features  # the evidence (answerability.EVIDENCE) the model reads
 ANSWERABLE_THRESHOLD = float(_FITTED["answerable"].get("threshold", 0.2))
 
 
@@ -79,14 +77,6 @@ class _Scored:
     passage: Passage
     index: int
     features: tuple[float, ...]
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
-
-
-def _probability(model: Linear, x: tuple[float, ...]) -> float:
-    return _sigmoid(model.bias + sum(w * v for w, v in zip(model.weights, x, strict=True)))
 
 
 class Reader:
@@ -131,7 +121,7 @@ class Reader:
                     idf,
                     focus[i],
                 )
-                scored.append(_Scored(_probability(SENTENCE, f), passage, i, f))
+                scored.append(_Scored(SENTENCE.probability(f), passage, i, f))
         scored.sort(key=lambda x: -x.score)
         return scored
 
