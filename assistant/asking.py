@@ -169,13 +169,19 @@ def answer_type(question: str) -> str:
 _WHOLE = r"(?:article|story|piece|text|page|document|report|post)"
 _OVERVIEW = re.compile(
     r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing)\b|\boverview\b|\brundown\b|\brecap\b|\bsynopsis\b|"
-    r"\bgist\b|\btl\s?;?\s?dr\b|\bin a nutshell\b|"
-    r"\b(?:main|key|important|major) (?:points|ideas|takeaways|facts|themes|messages)\b|"
+    r"\bgist\b|\btl\s?;?\s?dr\b|\bin a nutshell\b|\bsum(?:s|med|ming)? (?:(?:it|this|that|the \w+) )?up\b|"
+    r"\bbrief me\b|^\W*(?:give me |what are )?the highlights\W*$|"
+    rf"\bwhat (?:does|did) (?:this|the) {_WHOLE} say\W*$|"
+    r"\b(?:main|key|important|major) (?:points|ideas|takeaways|facts|themes|messages|findings)\b|"
     rf"\b(?:main|key) (?:point|idea|takeaway|message) of (?:the|this) {_WHOLE}\b|"
     r"\bwhat(?:'s|’s| is| was)? (?:this|that|it|the \w+)(?: one| \w+)? (?:all )?about\W*$",
     re.I,
 )
-_WHOLE_SUBJECT = re.compile(rf"\b(?:this|that|it|the {_WHOLE})(?: one| {_WHOLE})? (?:all )?about\W*$", re.I)
+_WHOLE_SUBJECT = re.compile(
+    rf"\b(?:this|that|it|the {_WHOLE})(?: one| {_WHOLE})? (?:all )?about\W*$|"
+    rf"\b(?:this|the) {_WHOLE} say\W*$",
+    re.I,
+)
 
 
 def is_overview(question: str) -> bool:

@@ -27,6 +27,14 @@ from index.document import Paragraph
         "key takeaways please",
         "What is the main point of the article?",
         "In a nutshell?",
+        # Phrasings written after the reader-questions overviews were seen, to check the
+        # pattern is not fitted to them ("rundown" and "what's this one about" came from there).
+        "Can you sum up this story?",
+        "sum it up",
+        "Give me the highlights",
+        "Brief me on this article",
+        "What does this article say?",
+        "What are the main findings?",
     ],
 )
 def test_whole_article_questions_are_overviews(question):
