@@ -93,3 +93,22 @@ def test_front_matter_is_a_citable_paragraph_and_the_pane_marks_it(seed_bot):
     assert "fn-cited" in head[:120]
     assert '<mark class="fn-quote">Thursday, July 25, 2024</mark>' in html
     assert f'<span class="fn-text">{info.title}</span>' in html  # the title is not marked
+
+
+def test_over_several_articles_the_answer_names_the_article_it_picked(tmp_path, encoder):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(
+        "Harbour festival returns\n\nBy Jane Doe\n\nMarch 3, 2023\n\n"
+        "The harbour festival returns this summer after a two-year pause, organisers said.\n",
+        encoding="utf-8",
+    )
+    (folder / "library.txt").write_text(
+        "Library opens a new wing\n\nThe city library opened a reading wing for children on Monday.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant.open([folder], tmp_path / "index", backend="extractive", encoder=encoder)
+    dated = bot.ask("When was the harbour festival article published?")
+    assert "“Harbour festival returns” is dated" in dated.text and dated.short == "March 3, 2023"
+    undated = bot.ask("When was the library article published?")
+    assert undated.abstained and undated.text == "“Library opens a new wing” doesn't say when it was published."

@@ -20,7 +20,11 @@ from index.document import Paragraph, front_matter
 from ..citations import cite, marker, with_marker
 from ..schema import Answer, Passage
 
-_ARTICLE = r"(?:this|it|the (?:article|story|piece|text|report|post|page)|this (?:article|story|piece|one))"
+# "this", "the article", "the harbour festival story" (a few words may say which article).
+_ARTICLE = (
+    r"(?:this|it|the (?:[\w’'-]+ ){0,3}(?:article|story|piece|text|report|post|page)|"
+    r"this (?:article|story|piece|one))"
+)
 _FIELDS = (
     (
         "date",
@@ -104,7 +108,10 @@ def metadata_answer(
         body = [p for p in store.paragraphs if p.document == document]
         paragraph = _line(body, _BYLINE if field == "author" else _SOURCE_LINE)
     if paragraph is None or not paragraph.sentences:
-        return Answer(question=question, text=_MISSING[field], citations=[], abstained=True, backend=backend)
+        text = _MISSING[field]
+        if multi_document and title:  # several articles: say which one was meant
+            text = text.replace("The article", f"“{title}”", 1)
+        return Answer(question=question, text=text, citations=[], abstained=True, backend=backend)
     sentence = paragraph.sentences[min(quote_index, len(paragraph.sentences) - 1)]
     passage = Passage(paragraph=paragraph, score=1.0, title=title, path=info.path if info else None)
     label = marker(document, paragraph.number, multi_document)
@@ -114,6 +121,8 @@ def metadata_answer(
         "author": "The article's byline reads",
         "source": "The article gives its source as",
     }[field]
+    if multi_document and title and field != "title":  # several articles: say which one was meant
+        lead = lead.replace("The article's", f"“{title}”’s").replace("The article", f"“{title}”")
     quoted = sentence.text.rstrip(".")
     return Answer(
         question=question,
