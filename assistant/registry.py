@@ -23,19 +23,40 @@ def llm_configured() -> bool:
     return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
 
 
-def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str, Any]) -> Any:
-    if backend is not None and not isinstance(backend, str):
-        return backend
+def _name(backend: str | None) -> str:
     name = (backend or os.environ.get("FOOTNOTE_BACKEND") or "auto").lower()
     if name == "auto":
         name = "llm" if llm_configured() else "extractive"
+    if name not in NAMES:
+        raise ConfigurationError(f"Unknown backend {name!r}: use one of {', '.join(NAMES)}.")
+    return name
+
+
+def check_backend(backend: Any, settings: dict[str, Any]) -> None:
+    """Raise now, before any index is built, what ``make_backend`` would refuse for its settings:
+    model settings for the offline backend, or a local model file that cannot be served."""
+    if backend is not None and not isinstance(backend, str):
+        return
+    name = _name(backend)
+    if name == "extractive" and settings:
+        # "--model foo" with no LLM configured must not be ignored in silence.
+        raise ConfigurationError(
+            f"{', '.join(sorted(settings))} applies to the llm and local backends, but the offline "
+            "extractive backend was chosen: pass backend 'llm' or 'local' (--backend)."
+        )
+    if name == "local":
+        from .llm.local import check_model
+        from .llm.local_backend import server_spec
+
+        check_model(server_spec(dict(settings)))
+
+
+def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str, Any]) -> Any:
+    if backend is not None and not isinstance(backend, str):
+        return backend
+    check_backend(backend, settings)
+    name = _name(backend)
     if name == "extractive":
-        if settings:
-            # "--model foo" with no LLM configured must not be ignored in silence.
-            raise ConfigurationError(
-                f"{', '.join(sorted(settings))} applies to the llm and local backends, but the offline "
-                "extractive backend was chosen: pass backend 'llm' or 'local' (--backend)."
-            )
         return ExtractiveBackend(extractive, multi_document=multi)
     if name == "llm":
         from .llm import LLMBackend
@@ -45,4 +66,4 @@ def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str,
         from .llm.local_backend import LocalBackend
 
         return LocalBackend.from_env(multi_document=multi, extractive=extractive, **settings)
-    raise ConfigurationError(f"Unknown backend {name!r}: use one of {', '.join(NAMES)}.")
+    raise AssertionError(name)  # _name admits only NAMES

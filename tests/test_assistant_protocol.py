@@ -86,3 +86,14 @@ def test_model_settings_for_the_offline_backend_are_refused_not_ignored(seed_ind
 
     with pytest.raises(ConfigurationError, match="llm and local backends"):
         Assistant.open([SEED], seed_index, backend="extractive", encoder=encoder, model="llama3")
+
+
+def test_a_bad_local_model_is_refused_before_any_index_is_built(tmp_path, encoder):
+    import pytest
+
+    from assistant import ConfigurationError
+
+    index = tmp_path / "index"
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        Assistant.open([SEED], index, backend="local", encoder=encoder, model=str(tmp_path / "missing.gguf"))
+    assert not index.exists()
