@@ -31,6 +31,7 @@ from training.data import Question, single_article_bot
 
 KINDS = ("corpus", "single", "sentence", "paragraph", "oos")
 ANSWERABLE_KINDS = ("corpus", "single")
+TOP_TEXTS = 5  # the reader's best sentences kept as text, for evidence computed from the text
 
 
 def norm(t: str) -> str:
@@ -81,7 +82,8 @@ def without_answer(passages: list[Passage], q: Question, qvec: np.ndarray, encod
 
 
 def rows(bot, questions: list[Question], paths: list[Path], encoder) -> list[dict]:
-    """One row per (question, setting): article, kind, question id, evidence vector."""
+    """One row per (question, setting): article, kind, question id, evidence vector, the question and
+    the texts of the reader's ``TOP_TEXTS`` best sentences (most likely first)."""
     from assistant.extractive.reader import Reader
     from assistant.retriever import PARAGRAPH_FEATURES
 
@@ -98,6 +100,8 @@ def rows(bot, questions: list[Question], paths: list[Path], encoder) -> list[dic
                 "id": q.id,
                 "x": reader.answerable_features(q.text, scored),
                 "label": int(kind in ANSWERABLE_KINDS),
+                "question": q.text,
+                "top": [c.passage.paragraph.sentences[c.index].text for c in scored[:TOP_TEXTS]],
             }
         )
 
