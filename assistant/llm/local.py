@@ -192,20 +192,29 @@ def _wait_healthy(url: str, timeout: float) -> None:
 
 
 # -- one server per spec, shared -------------------------------------------------------
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards the two tables below; never held while a model loads
 _servers: dict[ServerSpec, LocalServer] = {}
 _users: dict[ServerSpec, int] = {}
+_starting: dict[ServerSpec, threading.Lock] = {}  # one start at a time per spec
 
 
 def acquire(spec: ServerSpec) -> LocalServer:
-    """The running server for ``spec``, started (after ``check_model``) if there is none."""
+    """The running server for ``spec``, started (after ``check_model``) if there is none.
+
+    Loading a model takes seconds: it happens under a lock of its own spec, so users of
+    another model (or releasing one) do not wait for it."""
     with _lock:
-        server = _servers.get(spec)
-        if server is None or not server.running:
-            check_model(spec)
-            server = LocalServer(spec)
-            _servers[spec], _users[spec] = server, 0
-        _users[spec] += 1
+        starting = _starting.setdefault(spec, threading.Lock())
+    with starting:
+        with _lock:
+            server = _servers.get(spec)
+            if server is not None and server.running:
+                _users[spec] += 1
+                return server
+        check_model(spec)
+        server = LocalServer(spec)
+        with _lock:
+            _servers[spec], _users[spec] = server, 1
         return server
 
 
