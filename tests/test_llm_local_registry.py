@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import ClassVar
 
 from assistant.llm import local
 from assistant.llm.local import ServerSpec
 
 
 class FakeServer:
-    started: list[str] = []
+    started: ClassVar[list[str]] = []
 
     def __init__(self, spec: ServerSpec) -> None:
         if spec.model == "slow.gguf":
