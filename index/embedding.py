@@ -123,7 +123,8 @@ class MiniLMEncoder:
             batches.append(current)
         return batches
 
-    def _run(self, encodings: list[Any], idx: list[int]) -> np.ndarray:
+    def hidden_states(self, encodings: list[Any], idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's last hidden state for ``encodings[idx]`` (one padded batch) and its mask."""
         width = max(len(encodings[i].ids) for i in idx)
         ids = np.zeros((len(idx), width), dtype=np.int64)
         mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -134,6 +135,10 @@ class MiniLMEncoder:
         hidden = self._session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )[0]
+        return hidden, mask
+
+    def _run(self, encodings: list[Any], idx: list[int]) -> np.ndarray:
+        hidden, mask = self.hidden_states(encodings, idx)
         summed = (hidden * mask[:, :, None]).sum(axis=1)
         pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -46,16 +46,7 @@ def token_words(encoder, texts: list[str]) -> dict[str, tuple[np.ndarray, np.nda
     encodings = encoder._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for idx in encoder._batches([len(e.ids) for e in encodings]):
-        width = max(len(encodings[i].ids) for i in idx)
-        ids = np.zeros((len(idx), width), dtype=np.int64)
-        mask = np.zeros((len(idx), width), dtype=np.int64)
-        for row, i in enumerate(idx):
-            n = len(encodings[i].ids)
-            ids[row, :n] = encodings[i].ids
-            mask[row, :n] = 1
-        hidden = encoder._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
+        hidden, _ = encoder.hidden_states(encodings, idx)
         for row, i in enumerate(idx):
             enc = encodings[i]
             words: dict[int, list[int]] = {}
