@@ -1,6 +1,6 @@
 """Retrieval and answer quality on xquad-dev: the standard pipelines and ours, same run.
 
-    .venv/bin/python bench/quality_baselines.py [--quick]
+    .venv/bin/python bench/quality_baselines.py [--quick] [--previous REV|none]
 
 Pipelines (all over the same 32 articles / 160 paragraphs, the same 838 questions):
 
@@ -10,30 +10,51 @@ Pipelines (all over the same 32 articles / 160 paragraphs, the same 838 question
 * ``rrf``: reciprocal-rank fusion of the two, k=60;
 * ``naive-extractive``: the top BM25 paragraph's sentence most similar to the question
   (also shown when handed the gold paragraph, as a ceiling of that method);
+* ``previous reader (REV)``: the same as ``ours``, measured by this file's code on the
+  project as it was at ``REV`` (default ``166405b``: the reader-questions suite, committed
+  before any of that issue's behaviour changes; ``--previous none`` skips it). ``REV`` is
+  checked out in a temporary detached git worktree (removed afterwards) and this file runs
+  there in a subprocess (``--ours-only``) with that tree's ``training``/``assistant``/``index``
+  packages on ``PYTHONPATH``; the tree builds its own indexes under its own ``bench/.corpora/``;
 * ``ours``: ``Assistant.retrieve`` + the extractive backend, through the normal ingest path.
 
 Metrics: gold-paragraph hit@1, hit@5, MRR@10; answer contains a gold span (case- and
-whitespace-insensitive) and mean answer length in words; top citation is the gold paragraph;
-out-of-scope abstention (each article's questions against an index of the next article
-only) and false abstention on answerable questions (full corpus, and each article alone).
-Rows are also given on the held-out half of the articles (odd ones), which no tuned
-weight has seen. No timing here: see the scale benchmarks for speed.
+whitespace-insensitive) and mean answer length in words; ``short-f1``, the SQuAD token F1
+(lower case, no punctuation or a/an/the; best over the gold answers) of ``answer.short`` when
+the reader gives one, else of the answer text without its ¶ markers, 0 for an abstention
+(readers only: the previous reader has no ``short``, so its whole answer is scored); top
+citation is the gold paragraph; out-of-scope abstention (each article's questions against an
+index of the next article only) and false abstention on answerable questions (full corpus,
+and each article alone). Rows are also given on the held-out half of the articles (odd ones),
+which no tuned weight has seen. No timing here: see the scale benchmarks for speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import shutil
+import string
+import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+# Set (to the checkout being measured, which is then on PYTHONPATH) for the previous-reader
+# subprocess, so that its packages, not this checkout's, are imported.
+TREE_ENV = "FOOTNOTE_BENCH_TREE"
+if not os.environ.get(TREE_ENV):
+    sys.path.insert(0, str(ROOT))
 
-from training.data import Question, corpus, single_article_bot, split
+from training.data import Question, corpus, single_article_bot, split  # noqa: E402
 
 Ranking = list[tuple[str, int]]  # (document, paragraph number), best first
 
@@ -49,6 +70,36 @@ def contains(answer: str, golds: Sequence[str]) -> bool:
 
 def words(text: str) -> int:
     return len(text.split())
+
+
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+def squad_tokens(text: str) -> list[str]:
+    """SQuAD's answer normalisation: lower case, no punctuation, no a/an/the, then split."""
+    text = "".join(ch for ch in text.lower() if ch not in _PUNCTUATION)
+    return re.sub(r"\b(a|an|the)\b", " ", text).split()
+
+
+def token_f1(prediction: str, golds: Sequence[str]) -> float:
+    """SQuAD token F1 of ``prediction``, the best over the gold answers."""
+    pred = squad_tokens(prediction)
+    best = 0.0
+    for gold in golds:
+        ref = squad_tokens(gold)
+        same = sum((Counter(pred) & Counter(ref)).values())
+        if same:
+            precision, recall = same / len(pred), same / len(ref)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def short_f1(answer, golds: Sequence[str]) -> float:
+    """Token F1 of the answer's short span, else of its text without ¶ markers; 0 if it abstained."""
+    if answer.abstained:
+        return 0.0
+    short = getattr(answer, "short", None)  # readers before short answers have none
+    return token_f1(short or _strip_markers(answer.text), golds)
 
 
 # -- baselines ---------------------------------------------------------------------------
@@ -153,38 +204,50 @@ def fmt(x: float | None, digits: int = 3) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="skip the out-of-scope and single-article runs")
+    ap.add_argument(
+        "--previous",
+        default=PREVIOUS,
+        metavar="REV",
+        help=f"also measure the reader as it was at this commit (default {PREVIOUS}; 'none' skips)",
+    )
+    # The previous-reader subprocess: measure only ours (this tree's packages) into a JSON file.
+    ap.add_argument("--ours-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.ours_only:
+        return ours_only(args.json, args.quick)
+
+    t0 = time.perf_counter()
+    rows: dict[str, dict[str, float | None]] = {}
+    if args.previous.lower() != "none":
+        label, previous = previous_reader(args.previous, args.quick)
+        for subset, row in previous.items():
+            rows[f"{label}|{subset}"] = row
 
     from index.embedding import MiniLMEncoder
 
     encoder = MiniLMEncoder()
-    t0 = time.perf_counter()
+    t1 = time.perf_counter()
     articles, questions, bot, paths = corpus(encoder)
     _, held_out = split(questions)
     print(
         f"corpus: {len(articles)} articles, {len(bot.store.paragraphs)} paragraphs, "
-        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t0:.0f}s"
+        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t1:.0f}s"
     )
 
     dense = llamaindex_dense(bot, encoder)
     bm25_rank, _ = bm25_plain(bot)
     fused = rrf(dense, bm25_rank)
 
-    def ours_rank(question: str, k: int) -> Ranking:
-        return [(p.document, p.number) for p in bot.retrieve(question, top_k=k)]
-
-    rows: dict[str, dict[str, float | None]] = {}
     for name, ranker in (
         ("llamaindex-dense", dense),
         ("bm25", bm25_rank),
         ("rrf", fused),
-        ("ours", ours_rank),
     ):
         for subset, qs in (("all", questions), ("held-out", held_out)):
             rows[f"{name}|{subset}"] = retrieval_metrics(ranker, qs)
 
-    # Answers: naive extractive vs ours.
-    ours_answers = {q.id: bot.ask(q.text) for q in questions}
+    # Answers: naive extractive (ours below).
     for subset, qs in (("all", questions), ("held-out", held_out)):
         naive = [naive_answer(bot, encoder, bm25_rank, q.text) for q in qs]
         gold_naive = [naive_answer(bot, encoder, bm25_rank, q.text, (q.doc_id, q.paragraph)) for q in qs]
@@ -199,10 +262,35 @@ def main(argv: list[str] | None = None) -> int:
             "contains": sum(contains(a, q.answers) for a, q in zip(gold_naive, qs, strict=True)) / n,
             "words": float(np.mean([words(a) for a in gold_naive])),
         }
+
+    for subset, row in measure_ours(bot, questions, held_out, paths, encoder, args.quick).items():
+        rows[f"ours|{subset}"] = row
+
+    print_table(rows)
+    print(f"\ntotal {time.perf_counter() - t0:.0f}s")
+    return 0
+
+
+def measure_ours(
+    bot, questions: list[Question], held_out: list[Question], paths: list[Path], encoder, quick: bool
+) -> dict[str, dict[str, float | None]]:
+    """Our reader's row on each subset ("all", "held-out"): retrieval, answers, abstention."""
+
+    def ours_rank(question: str, k: int) -> Ranking:
+        return [(p.document, p.number) for p in bot.retrieve(question, top_k=k)]
+
+    rows: dict[str, dict[str, float | None]] = {}
+    for subset, qs in (("all", questions), ("held-out", held_out)):
+        rows[subset] = dict(retrieval_metrics(ours_rank, qs))
+
+    ours_answers = {q.id: bot.ask(q.text) for q in questions}
+    for subset, qs in (("all", questions), ("held-out", held_out)):
+        n = len(qs)
         answers = [ours_answers[q.id] for q in qs]
-        rows[f"ours|{subset}"].update(
+        rows[subset].update(
             {
                 "contains": sum(contains(a.text, q.answers) for a, q in zip(answers, qs, strict=True)) / n,
+                "short-f1": sum(short_f1(a, q.answers) for a, q in zip(answers, qs, strict=True)) / n,
                 "words": float(
                     np.mean([words(_strip_markers(a.text)) for a in answers if not a.abstained] or [0])
                 ),
@@ -216,18 +304,93 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
 
-    if not args.quick:
+    if not quick:
         oos, single_fa = out_of_scope(paths, questions, encoder)
         for subset, qs in (("all", questions), ("held-out", held_out)):
             ids = {q.id for q in qs}
-            rows[f"ours|{subset}"]["oos-abst"] = float(np.mean([v for k, v in oos.items() if k in ids]))
-            rows[f"ours|{subset}"]["false-abst-1doc"] = float(
-                np.mean([v for k, v in single_fa.items() if k in ids])
-            )
+            rows[subset]["oos-abst"] = float(np.mean([v for k, v in oos.items() if k in ids]))
+            rows[subset]["false-abst-1doc"] = float(np.mean([v for k, v in single_fa.items() if k in ids]))
+    return rows
 
-    print_table(rows)
-    print(f"\ntotal {time.perf_counter() - t0:.0f}s")
+
+# -- the previous reader -----------------------------------------------------------------
+PREVIOUS = "166405b"  # the reader-questions suite: the last commit before its behaviour changes
+
+
+def ours_only(out: Path | None, quick: bool) -> int:
+    """Measure only ``ours`` with the packages on the path, and write its rows as JSON."""
+    import assistant
+    import index
+    import training.data
+
+    tree = os.environ.get(TREE_ENV)
+    if out is None or not tree:
+        raise SystemExit(f"--ours-only is for the previous-reader run (needs --json and {TREE_ENV}).")
+    for module in (training.data, assistant, index):  # nothing may come from this checkout
+        if Path(tree).resolve() not in Path(module.__file__).resolve().parents:
+            raise SystemExit(f"{module.__name__} imported from {module.__file__}, not from {tree}")
+
+    from index.embedding import MiniLMEncoder
+
+    encoder = MiniLMEncoder()
+    t0 = time.perf_counter()
+    articles, questions, bot, paths = corpus(encoder)
+    _, held_out = split(questions)
+    print(
+        f"previous reader corpus: {len(articles)} articles, {len(bot.store.paragraphs)} paragraphs, "
+        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t0:.0f}s",
+        file=sys.stderr,
+    )
+    rows = measure_ours(bot, questions, held_out, paths, encoder, quick)
+    out.write_text(json.dumps({"rows": rows}), encoding="utf-8")
     return 0
+
+
+def previous_reader(rev: str, quick: bool) -> tuple[str, dict[str, dict[str, float | None]]]:
+    """(row label, rows per subset) of ``ours`` as measured on a checkout of ``rev``.
+
+    The checkout is a temporary detached worktree, removed afterwards (also on error); this
+    file runs there in a subprocess with that tree first on ``PYTHONPATH``, so the
+    measurement code is this one and only the measured packages are the old ones. The old
+    ``training.data`` keeps its indexes under its own tree (``<tree>/bench/.corpora``), so
+    the two readers never share an index; ``FOOTNOTE_HOME`` points into the temporary
+    directory as well.
+    """
+    commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    if not commit:
+        raise SystemExit(f"--previous {rev}: not a commit of this repository")
+    label = f"previous reader ({_git('rev-parse', '--short=7', commit)})"
+    t0 = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="footnote-previous-"))
+    tree = tmp / "tree"
+    try:
+        _git("worktree", "add", "--detach", str(tree), commit)
+        out = tmp / "rows.json"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(tree),
+            TREE_ENV: str(tree),
+            "FOOTNOTE_HOME": str(tmp / "home"),
+        }
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--ours-only", "--json", str(out)]
+        if quick:
+            cmd.append("--quick")
+        done = subprocess.run(cmd, env=env, cwd=tree, stdout=sys.stderr, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{label}: the measurement failed (exit status {done.returncode})")
+        rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    finally:
+        _git("worktree", "remove", "--force", str(tree), check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{label}: measured in {time.perf_counter() - t0:.0f}s")
+    return label, rows
+
+
+def _git(*args: str, check: bool = True) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 _MARKER = re.compile(r"\s*\[[^\]]*¶\s?\d+\]")
@@ -261,6 +424,7 @@ COLUMNS = (
     "hit@5",
     "mrr@10",
     "contains",
+    "short-f1",
     "words",
     "cite@1",
     "oos-abst",
@@ -269,17 +433,13 @@ COLUMNS = (
 )
 
 
+ORDER = ("llamaindex-dense", "bm25", "rrf", "naive-extractive", "naive-on-gold-¶", "previous reader", "ours")
+
+
 def print_table(rows: dict[str, dict[str, float | None]]) -> None:
     names = sorted(
         {k.split("|")[0] for k in rows},
-        key=lambda s: [
-            "llamaindex-dense",
-            "bm25",
-            "rrf",
-            "naive-extractive",
-            "naive-on-gold-¶",
-            "ours",
-        ].index(s),
+        key=lambda s: ORDER.index("previous reader" if s.startswith("previous reader") else s),
     )
     for subset in ("all", "held-out"):
         print(f"\n## {subset} questions\n")
