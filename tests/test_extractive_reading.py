@@ -1,0 +1,81 @@
+"""The sentence reader: the shipped fine-tuned model, run through onnxruntime, and its use by the reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.extractive.reader import ExtractiveSettings, Reader
+from assistant.extractive.reading import FOLDER, SentenceReader, default_reader, gate, provenance
+from index.errors import ConfigurationError
+
+
+def test_it_finds_the_answer_span_and_prefers_the_answering_sentence():
+    question = "Where is the summit expected to take place?"
+    answering = "While Vladivostok is the expected location, the exact date of the meeting has not been set."
+    other = "Kim travelled in his armoured train, accompanied by senior officials."
+    a, b = default_reader().read(question, [answering, other])
+    assert "Vladivostok" in a.span
+    assert a.margin > b.margin
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("When did the leaders last meet?", "The two leaders last met in April 2019 in Vladivostok.", "April 2019"),
+        ("How many people died in the fire?", "Officials said 42 people died in the fire on Sunday.", "42"),
+        ("Who leads the defence ministry?", "The defence ministry is led by Andrei Belousov, an economist.", "Andrei Belousov"),
+    ],
+)
+def test_short_spans_of_each_type(question, sentence, expected):
+    (reading,) = default_reader().read(question, [sentence])
+    assert expected in reading.span
+    assert len(reading.span.split()) <= len(expected.split()) + 3
+
+
+def test_spans_are_verbatim_slices_of_their_sentence():
+    sentences = [
+        "Putin hosted Kim at the Vostochny Cosmodrome, Russia's most modern space launch site.",
+        "  Oddly   spaced   text,   with “quotes” and é accents — still a sentence.  ",
+        "x" * 3000,  # longer than the model's window: truncated, never out of range
+    ]
+    for r in default_reader().read("Where did Putin host Kim?", sentences):
+        assert r.sentence[r.start : r.end] == r.span
+        assert 0 <= r.start <= r.end <= len(r.sentence)
+
+
+def test_nothing_to_read():
+    assert default_reader().read("Where?", []) == []
+
+
+def test_a_missing_model_is_a_configuration_error(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="missing"):
+        SentenceReader(tmp_path / "model.onnx").read("Where?", ["Here."])
+
+
+def test_the_model_ships_with_its_provenance_and_gate():
+    meta = provenance()
+    assert "SQuAD" in meta["licence"] and meta["metrics"]["report"]["auc"] > 0.8
+    fitted = gate()
+    assert fitted is not None and isinstance(fitted["short_above"], float)
+    assert json.loads((FOLDER / "gate.json").read_text())["rule"]
+
+
+def test_the_reader_takes_its_short_answer_from_the_sentence_reader(seed_bot):
+    ans = seed_bot.ask("Where is the summit expected to take place?")
+    assert ans.short and "Vladivostok" in ans.short
+    assert any(ans.short in c.quote for c in ans.citations)
+
+
+def test_without_the_sentence_reader_the_span_scorer_answers(seed_bot):
+    reader = Reader(ExtractiveSettings(reading=False))
+    passages = seed_bot.retrieve("Who is Russia's defence minister?")
+    ans = reader.answer("Who is Russia's defence minister?", passages)
+    assert ans.short is None or any(ans.short in c.quote for c in ans.citations)
+
+
+def test_a_yes_no_question_gets_no_short_answer_from_the_reader(seed_bot):
+    ans = seed_bot.ask("Has North Korea admitted sending weapons to Russia?")
+    assert ans.short is None

@@ -1,0 +1,204 @@
+"""Sentence-level reading examples from SQuAD-format files: does this sentence answer, and where.
+
+Each example is a question, one context (a sentence of its paragraph, or the two or three
+sentences an answer spans, split by the product's own ``index.sentences``) and the answer's
+character span inside it, or none:
+
+- answerable question, its answering sentence: the gold span (positive);
+- answerable question, the other sentence of its paragraph that shares most words with it and
+  holds none of its answers: no span (an on-topic sentence that does not answer);
+- SQuAD 2.0 unanswerable question (written by people to look answerable from its paragraph):
+  the sentence of its plausible answer and the most overlapping sentence: no span.
+
+Rows carry their article title and source file, so the fitter can keep whole articles out.
+``--exclude-xquad`` drops every article of the project's xquad file that is not a fitting
+article (index 0 mod 4: 2 mod 4 chooses thresholds, odd ones are the held-out report) and
+the six reader-questions articles (a development set, never fitted on). Reads local files
+only; downloads nothing. Writes JSONL for ``training/reading_fit.py`` (which needs PyTorch,
+so it runs in its own environment); this module needs only the project's environment.
+
+    .venv/bin/python -m training.reading_data --out /work/data/reading/train.jsonl \
+        --exclude-xquad SQUAD2_DEV.json [SQUAD11_DEV.json ...]
+    .venv/bin/python -m training.reading_data --out choose.jsonl --xquad-articles 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.sentences import sentence_spans
+from training.data import dataset_path
+
+READER_QUESTION_ARTICLES = frozenset(
+    {"Amazon_rainforest", "Black_Death", "Doctor_Who", "Kenya", "Oxygen", "Victoria_and_Albert_Museum"}
+)
+_WORD = re.compile(r"\w+")
+# A few function words so that overlap means shared content; training-time only.
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "did",
+        "do",
+        "does",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "as",
+    ]
+)
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def xquad_titles() -> list[str]:
+    return [a["title"] for a in json.loads(dataset_path().read_text(encoding="utf-8"))["data"]]
+
+
+def excluded_titles() -> set[str]:
+    """Every xquad article that is not for fitting (index not 0 mod 4), and reader-questions'."""
+    return {t for i, t in enumerate(xquad_titles()) if i % 4 != 0} | READER_QUESTION_ARTICLES
+
+
+def _overlapping(question: str, sentences: list[str], skip: set[int]) -> list[int]:
+    q = _terms(question)
+    order = sorted(
+        (i for i in range(len(sentences)) if i not in skip),
+        key=lambda i: -len(q & _terms(sentences[i])) / (len(q) or 1),
+    )
+    return [i for i in order if q & _terms(sentences[i])]
+
+
+def paragraph_examples(title: str, context: str, qas: list[dict], source: str) -> Iterator[dict]:
+    spans = sentence_spans(context)
+    sentences = [context[s:e] for s, e in spans]
+
+    def where(char: int) -> int | None:
+        for i, (s, e) in enumerate(spans):
+            if s <= char < e:
+                return i
+        return None
+
+    base = {"article": title, "source": source}
+    for qa in qas:
+        q = qa["question"].strip()
+        if not q:
+            continue
+        answers = [a for a in qa.get("answers", []) if a["text"].strip()]
+        if answers and not qa.get("is_impossible", False):
+            a = answers[0]
+            start, end = a["answer_start"], a["answer_start"] + len(a["text"])
+            first, last = where(start), where(end - 1)
+            if first is None or last is None or context[start:end] != a["text"]:
+                continue
+            s0, e0 = spans[first][0], spans[last][1]
+            window = context[s0:e0]
+            yield {**base, "q": q, "context": window, "start": start - s0, "end": end - s0, "id": qa["id"]}
+            texts = {_norm(x["text"]) for x in answers}
+            for i in _overlapping(q, sentences, set(range(first, last + 1))):
+                if not any(t in _norm(sentences[i]) for t in texts):
+                    yield {**base, "q": q, "context": sentences[i], "start": -1, "end": -1, "id": qa["id"]}
+                    break
+        elif qa.get("is_impossible", False):
+            picked: list[int] = []
+            for pa in qa.get("plausible_answers", []):
+                i = where(pa.get("answer_start", -1))
+                if i is not None and i not in picked:
+                    picked.append(i)
+            for i in _overlapping(q, sentences, set(picked)):
+                picked.append(i)
+                break
+            for i in picked[:2]:
+                yield {**base, "q": q, "context": sentences[i], "start": -1, "end": -1, "id": qa["id"]}
+
+
+def file_examples(path: Path, exclude: set[str], only: set[str] | None = None) -> Iterator[dict]:
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    for art in data:
+        if art["title"] in exclude or (only is not None and art["title"] not in only):
+            continue
+        for p in art["paragraphs"]:
+            yield from paragraph_examples(art["title"], p["context"], p["qas"], path.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("files", nargs="*", type=Path, help="SQuAD-format JSON files (v1.1 or v2.0)")
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument(
+        "--exclude-xquad", action="store_true", help="drop non-fitting xquad and reader-questions articles"
+    )
+    ap.add_argument(
+        "--xquad-articles",
+        type=int,
+        choices=(0, 1, 2, 3),
+        help="the project's xquad articles with index = this mod 4",
+    )
+    args = ap.parse_args(argv)
+    exclude = excluded_titles() if args.exclude_xquad else set()
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for path in args.files:
+        for row in file_examples(path, exclude):
+            # The same question in two files (v1.1 dev is in v2.0 dev): keep the first file's.
+            key = f"{row['id']}|{row['context']}"
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    if args.xquad_articles is not None:
+        titles = {t for i, t in enumerate(xquad_titles()) if i % 4 == args.xquad_articles}
+        rows += list(file_examples(dataset_path(), set(), titles))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    pos = sum(r["start"] >= 0 for r in rows)
+    print(
+        f"{len(rows)} examples ({pos} with a span, {len(rows) - pos} without) from "
+        f"{len({r['article'] for r in rows})} articles -> {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

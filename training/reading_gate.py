@@ -1,0 +1,167 @@
+"""Choose how the offline reader uses the sentence reader, on whole questions: short answers, and
+(measured, not used) abstention.
+
+    .venv/bin/python -m training.reading_gate --rows ROWS.pkl [--max-false-abstention F] [--write]
+
+Rows come from ``training/unanswerable.py``: each xquad-dev question asked of the corpus and of
+its own article (must be answered), and of its own article with the answering sentences
+removed, without its gold paragraph, and of another article (must be declined), each with the
+reader's evidence and its five best sentences. The sentence reader
+(``assistant/extractive/reading.py``) reads the best one. Only xquad articles the reading model
+never saw are used (it was fitted on 0 mod 4): choices are made on articles 2 mod 4 and
+everything is reported on the odd ones, held out from both.
+
+- Short answers (used): the margin threshold is the lowest at which the reader's spans of the
+  best sentence average token F1 >= ``SHORT_F1`` on 2 mod 4.
+- Abstention (measured, not used by the product): a logistic model over the logit of today's
+  answerability probability (``answerability``) and the reader's margin on the best sentence,
+  fitted on 2 mod 4 with its threshold there at ``--max-false-abstention`` on the answerable
+  rows. On xquad it declines far more answer-removed questions at the same false abstention,
+  but on natural paraphrased questions (the reader-questions suite) it doubles false
+  abstentions: see docs/quality.md.
+
+``--write`` stores the result in ``gate.json`` beside the model; the reader reads only
+``short_above`` from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import pickle
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from assistant.asking import is_yes_no
+from assistant.extractive.reader import ANSWERABLE, ANSWERABLE_THRESHOLD
+from assistant.extractive.reading import GATE_FILE, MODEL_FILE, SentenceReader
+from evals.metrics import best_f1
+from training.data import load
+
+MAX_FALSE_ABSTENTION = 0.05
+SHORT_F1 = 0.5
+ANSWERABLE_KINDS = ("corpus", "single")
+KINDS = ("corpus", "single", "sentence", "paragraph", "oos")
+
+
+def answer_logit(answerable: float, margin: float, coefficients: tuple[float, float, float]) -> float:
+    """The combination measured: the logit of the answerability probability and the margin."""
+    a, m, b = coefficients
+    p = min(max(answerable, 1e-6), 1 - 1e-6)
+    return a * math.log(p / (1 - p)) + m * max(margin, -50.0) + b
+
+
+def rates(kinds: np.ndarray, declined: np.ndarray) -> dict[str, float]:
+    return {k: round(float(declined[kinds == k].mean()), 4) for k in KINDS if (kinds == k).any()}
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000
+) -> tuple[np.ndarray, float]:
+    """Plain gradient descent on the log loss (two features; no scikit-learn needed)."""
+    w, b = np.zeros(x.shape[1]), 0.0
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mu) / sd
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= 0.5 * (z.T @ (p - y) / len(y) + l2 * w)
+        b -= 0.5 * float((p - y).mean())
+    return w / sd, b - float((w / sd) @ mu)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=Path, required=True)
+    ap.add_argument("--model", type=Path, default=MODEL_FILE)
+    ap.add_argument("--max-false-abstention", type=float, default=MAX_FALSE_ABSTENTION)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args(argv)
+
+    rows = [r for r in pickle.loads(args.rows.read_bytes()) if r["article"] % 4 != 0 and r["top"]]
+    reader = SentenceReader(args.model)
+    readings = [reader.read(r["question"], r["top"][:1])[0] for r in rows]
+    p0 = np.array([ANSWERABLE.probability(r["x"]) for r in rows])
+    x = np.column_stack(
+        [[math.log(max(p, 1e-6) / max(1 - p, 1e-6)) for p in p0], [r.margin for r in readings]]
+    )
+    kinds = np.array([r["kind"] for r in rows])
+    y = np.isin(kinds, ANSWERABLE_KINDS).astype(float)
+    choose = np.array([r["article"] % 4 == 2 for r in rows])
+    report = ~choose
+
+    w, b = fit_logistic(x[choose], y[choose])
+    score = np.array(
+        [
+            answer_logit(float(p), float(m), (float(w[0]), float(w[1]), b))
+            for p, m in zip(p0, x[:, 1], strict=True)
+        ]
+    )
+    threshold = float(np.quantile(score[choose & (y == 1)], args.max_false_abstention))
+    today = p0 < ANSWERABLE_THRESHOLD
+    declined = score < threshold
+    result = {
+        "today": {
+            "choose": rates(kinds[choose], today[choose]),
+            "report": rates(kinds[report], today[report]),
+        },
+        "with the reader": {
+            "choose": rates(kinds[choose], declined[choose]),
+            "report": rates(kinds[report], declined[report]),
+        },
+    }
+    print(
+        f"logit = {w[0]:.3f} * logit(answerable) + {w[1]:.3f} * margin + {b:.3f}; decline under {threshold:.3f}"
+    )
+    print(json.dumps(result, indent=1))
+
+    # Short answers: the reader's span of the best sentence, for answerable corpus rows.
+    answers = {qid: golds for _, _, qid, _, golds in load()[1]}
+    spans = [
+        (rd.margin, best_f1(rd.span, answers[r["id"]]), r["article"] % 4 == 2)
+        for r, rd in zip(rows, readings, strict=True)
+        if r["kind"] == "corpus" and not is_yes_no(r["question"])
+    ]
+    margins = sorted({round(m, 1) for m, _, c in spans if c})
+    short_above = next(
+        (t for t in margins if np.mean([f for m, f, c in spans if c and m >= t]) >= SHORT_F1), margins[-1]
+    )
+    short = {}
+    for name, want in (("choose", True), ("report", False)):
+        part = [(m, f) for m, f, c in spans if c == want]
+        given = [f for m, f in part if m >= short_above]
+        short[name] = {
+            "given": round(len(given) / len(part), 4),
+            "f1_given": round(float(np.mean(given)), 4),
+            "f1_always": round(float(np.mean([f for _, f in part])), 4),
+        }
+    print(f"short answer at margin >= {short_above}: {json.dumps(short)}")
+    if args.write:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        gate = {
+            "short_above": short_above,
+            "rule": f"short answers from the margin where spans average token F1 >= {SHORT_F1} on "
+            "xquad-dev articles 2 mod 4",
+            "abstention_measured_not_used": {
+                "answer_logit": [round(float(w[0]), 6), round(float(w[1]), 6), round(b, 6)],
+                "decline_below": round(threshold, 6),
+                "rule": f"logistic fitted on xquad-dev articles 2 mod 4; threshold at false "
+                f"abstention {args.max_false_abstention} there",
+            },
+            "data": "training/unanswerable.py rows of xquad-dev; fitted on articles 2 mod 4, reported on odd",
+            "fitted": date.today().isoformat(),
+            "commit": commit.stdout.strip(),
+            "declined": result,
+            "short": short,
+        }
+        gate_file = args.model.with_name(GATE_FILE.name)
+        gate_file.write_text(json.dumps(gate, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {gate_file}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
