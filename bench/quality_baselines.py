@@ -25,13 +25,27 @@ the reader gives one, else of the answer text without its ¶ markers, 0 for an a
 (readers only: the previous reader has no ``short``, so its whole answer is scored); top
 citation is the gold paragraph; out-of-scope abstention (each article's questions against an
 index of the next article only) and false abstention on answerable questions (full corpus,
-and each article alone). Rows are also given on the held-out half of the articles (odd ones),
-which no tuned weight has seen. No timing here: see the scale benchmarks for speed.
+and each article alone). ``removed-abst`` is the share declined of on-topic unanswerable
+questions: each question asked of its own article alone (as for ``false-abst-1doc``), its
+passages retrieved as the reader would (``passages_used`` + 3 of them), every sentence holding
+a gold answer removed (the paragraph's dense features recomputed and the passages re-ranked,
+as ``training/unanswerable.py`` builds its "sentence" negatives), the first ``passages_used``
+handed to ``Assistant.answer``; questions whose passages held no answer sentence are skipped.
+The issue's target is ``removed-abst`` >= 0.60 with ``false-abst-1doc`` <= 0.05. Rows are also
+given on the held-out half of the articles (odd ones), which no tuned weight has seen.
+
+A second table, "reader questions", runs each reader's own ``evals/reader-questions.yaml``
+through that tree's eval CLI (``python -m assistant.cli eval ... --corpus per-article``, in a
+subprocess with that tree on ``PYTHONPATH``, a fresh index cache for each): answerable cases
+passed, unanswerable declined, overviews passed and false-support cases (a metric the previous
+tree lacks: —). ``--quick`` skips it, the out-of-scope and the single-article runs. No timing
+here: see the scale benchmarks for speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -70,6 +84,10 @@ def contains(answer: str, golds: Sequence[str]) -> bool:
 
 def words(text: str) -> int:
     return len(text.split())
+
+
+def holds_answer(text: str, answers: Sequence[str]) -> bool:
+    return any(norm(a) in norm(text) for a in answers)
 
 
 _PUNCTUATION = frozenset(string.punctuation)
@@ -219,10 +237,13 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     rows: dict[str, dict[str, float | None]] = {}
+    evals: dict[str, dict] = {}  # reader label -> its reader-questions suite (JSON)
     if args.previous.lower() != "none":
-        label, previous = previous_reader(args.previous, args.quick)
+        label, previous, suite = previous_reader(args.previous, args.quick)
         for subset, row in previous.items():
             rows[f"{label}|{subset}"] = row
+        if suite is not None:
+            evals[label] = suite
 
     from index.embedding import MiniLMEncoder
 
@@ -265,8 +286,13 @@ def main(argv: list[str] | None = None) -> int:
 
     for subset, row in measure_ours(bot, questions, held_out, paths, encoder, args.quick).items():
         rows[f"ours|{subset}"] = row
+    if not args.quick:
+        with tempfile.TemporaryDirectory(prefix="footnote-eval-") as tmp:
+            evals["ours"] = reader_questions(ROOT, Path(tmp))
 
     print_table(rows)
+    if evals:
+        print_reader_questions(evals)
     print(f"\ntotal {time.perf_counter() - t0:.0f}s")
     return 0
 
@@ -305,11 +331,14 @@ def measure_ours(
         )
 
     if not quick:
-        oos, single_fa = out_of_scope(paths, questions, encoder)
+        oos, single_fa, removed = out_of_scope(paths, questions, encoder)
         for subset, qs in (("all", questions), ("held-out", held_out)):
             ids = {q.id for q in qs}
             rows[subset]["oos-abst"] = float(np.mean([v for k, v in oos.items() if k in ids]))
             rows[subset]["false-abst-1doc"] = float(np.mean([v for k, v in single_fa.items() if k in ids]))
+            declined = [v for k, v in removed.items() if k in ids]
+            rows[subset]["removed-abst"] = float(np.mean(declined)) if declined else None
+            rows[subset]["removed-n"] = len(declined)
     return rows
 
 
@@ -346,8 +375,9 @@ def ours_only(out: Path | None, quick: bool) -> int:
     return 0
 
 
-def previous_reader(rev: str, quick: bool) -> tuple[str, dict[str, dict[str, float | None]]]:
-    """(row label, rows per subset) of ``ours`` as measured on a checkout of ``rev``.
+def previous_reader(rev: str, quick: bool) -> tuple[str, dict[str, dict[str, float | None]], dict | None]:
+    """(row label, rows per subset, reader-questions suite or None with ``quick``) of ``ours``
+    as measured on a checkout of ``rev``.
 
     The checkout is a temporary detached worktree, removed afterwards (also on error); this
     file runs there in a subprocess with that tree first on ``PYTHONPATH``, so the
@@ -379,11 +409,43 @@ def previous_reader(rev: str, quick: bool) -> tuple[str, dict[str, dict[str, flo
         if done.returncode != 0:
             raise SystemExit(f"{label}: the measurement failed (exit status {done.returncode})")
         rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+        suite = None if quick else reader_questions(tree, tmp / "eval")
     finally:
         _git("worktree", "remove", "--force", str(tree), check=False)
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{label}: measured in {time.perf_counter() - t0:.0f}s")
-    return label, rows
+    return label, rows, suite
+
+
+def reader_questions(tree: Path, work: Path) -> dict:
+    """The ``reader-questions`` suite's JSON (``suites[0]``) as ``tree``'s own eval CLI measures
+    it with ``tree``'s suite file, per article, in a subprocess with only ``tree`` on
+    ``PYTHONPATH``; its index cache and ``FOOTNOTE_HOME`` are fresh, under ``work``."""
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "reader-questions.json"
+    env = {**os.environ, "PYTHONPATH": str(tree), "FOOTNOTE_HOME": str(work / "home")}
+    env.pop(TREE_ENV, None)
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "eval",
+        str(tree / "evals" / "reader-questions.yaml"),
+        "--corpus",
+        "per-article",  # the suite's setting at HEAD ("one" before it): the same for both trees
+        "--json",
+        str(out),
+        "--no-progress",
+        "--no-report",
+        "--cache-dir",
+        str(work / "cache"),
+    ]
+    done = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
+    # Exit status 1 is a failed floor: the results are still written and still wanted.
+    if done.returncode not in (0, 1) or not out.exists():
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"reader-questions eval in {tree} failed (exit status {done.returncode})")
+    return json.loads(out.read_text(encoding="utf-8"))["suites"][0]
 
 
 def _git(*args: str, check: bool = True) -> str:
@@ -402,21 +464,76 @@ def _strip_markers(text: str) -> str:
 
 def out_of_scope(
     paths: list[Path], questions: list[Question], encoder
-) -> tuple[dict[str, bool], dict[str, bool]]:
-    """Each article's questions against the next article alone (OOS) and against itself."""
+) -> tuple[dict[str, bool], dict[str, bool], dict[str, bool]]:
+    """Whether the reader abstained: each article's questions against the next article alone
+    (OOS), against itself (false abstention), and against itself with the sentences holding
+    the answer removed from its passages (on-topic unanswerable; only questions whose
+    passages held such a sentence)."""
+    from assistant.retriever import PARAGRAPH_FEATURES
+
     by_article: dict[int, list[Question]] = {}
     for q in questions:
         by_article.setdefault(q.article, []).append(q)
     oos: dict[str, bool] = {}
     fa: dict[str, bool] = {}
+    removed: dict[str, bool] = {}
     n = len(paths)
     for a in range(n):
         own = single_article_bot(paths, a, encoder)
+        k = own.backend.settings.passages_used
+        weights = dict(zip(PARAGRAPH_FEATURES, own.retriever.settings.weights, strict=True))
         for q in by_article.get(a, []):
             fa[q.id] = own.ask(q.text).abstained
+            passages = own.retrieve(q.text, top_k=k + 3)
+            if any(holds_answer(s.text, q.answers) for p in passages for s in p.paragraph.sentences):
+                qvec = own.retriever.embed(q.text)
+                kept = without_answer(passages, q, qvec, encoder, weights)[:k]
+                removed[q.id] = own.answer(q.text, kept).abstained
         for q in by_article.get((a + n - 1) % n, []):  # the previous article's questions
             oos[q.id] = own.ask(q.text).abstained
-    return oos, fa
+    return oos, fa, removed
+
+
+def without_answer(passages: list, q: Question, qvec: np.ndarray, encoder, weights: dict[str, float]) -> list:
+    """The passages with every sentence holding a gold answer removed, re-ranked by their
+    recomputed fused score; a paragraph left empty is dropped. A copy of
+    ``training/unanswerable.py``'s (as of the commit adding ``removed-abst``), here so that
+    both readers are measured by the same code: the paragraph's dense features are
+    recomputed with the encoder, its BM25 features are not."""
+    out = []
+    for p in passages:
+        keep = [i for i, s in enumerate(p.paragraph.sentences) if not holds_answer(s.text, q.answers)]
+        if len(keep) == len(p.paragraph.sentences):
+            out.append(p)
+            continue
+        if not keep:
+            continue
+        sentences = tuple(p.paragraph.sentences[i] for i in keep)
+        text = " ".join(s.text for s in sentences)
+        paragraph = dataclasses.replace(p.paragraph, text=text, sentences=sentences)
+        cos = [p.sentence_scores[i] for i in keep if i < len(p.sentence_scores)]
+        focus = (
+            tuple(p.focus_scores[i] for i in keep)
+            if len(p.focus_scores) == len(p.paragraph.sentences)
+            else ()
+        )
+        features = dict(p.features)
+        features["dense_paragraph"] = float(encoder.encode([text])[0] @ qvec)
+        top = sorted(cos, reverse=True) or [0.0]
+        features["dense_sentence"] = float(top[0])
+        features["dense_top2"] = float(np.mean(top[:2]))
+        score = float(sum(w * features[f] for f, w in weights.items()))
+        out.append(
+            dataclasses.replace(
+                p,
+                paragraph=paragraph,
+                sentence_scores=tuple(cos),
+                focus_scores=focus,
+                features=features,
+                score=score,
+            )
+        )
+    return sorted(out, key=lambda p: -p.score)
 
 
 COLUMNS = (
@@ -428,6 +545,7 @@ COLUMNS = (
     "words",
     "cite@1",
     "oos-abst",
+    "removed-abst",
     "false-abst",
     "false-abst-1doc",
 )
@@ -449,6 +567,38 @@ def print_table(rows: dict[str, dict[str, float | None]]) -> None:
             row = rows.get(f"{name}|{subset}", {})
             cells = [fmt(row.get(c), 1 if c == "words" else 3) for c in COLUMNS]
             print(f"| {name} | " + " | ".join(cells) + " |")
+        counts = [
+            f"{name} {int(rows[f'{name}|{subset}']['removed-n'])}"
+            for name in names
+            if rows.get(f"{name}|{subset}", {}).get("removed-n") is not None
+        ]
+        if counts:
+            print("\nremoved-abst questions (an answer sentence was in the passages): " + ", ".join(counts))
+
+
+def print_reader_questions(evals: dict[str, dict]) -> None:
+    """The reader-questions suite of each reader: rates with their counts."""
+
+    def share(rate: float | None, of: int) -> str:
+        return "—" if rate is None else f"{rate:.3f} ({round(rate * of)}/{of})"
+
+    print("\n## reader questions (evals/reader-questions.yaml, each asked of its own article)\n")
+    print(
+        "| reader | answerable passed | unanswerable declined | overview passed | false support | false-abst |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, suite in evals.items():
+        m = suite["metrics"]
+        overview = suite.get("categories", {}).get("overview", {})
+        support = m.get("false_support")
+        cells = (
+            share(m.get("answerable_pass_rate"), m["answerable"]),
+            share(m.get("abstention_recall"), m["unanswerable"]),
+            share(overview.get("pass_rate"), overview.get("cases", 0)),
+            "—" if support is None else str(support),
+            share(m.get("false_abstention_rate"), m["answerable"]),
+        )
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
