@@ -84,9 +84,11 @@ class SentenceReader:
 
     def preload(self) -> None:
         """Load on a background thread (returns at once); ``read`` waits for it. A cold
-        ``footnote ask`` loads the model while the index opens."""
+        ``footnote ask`` loads the model while the index opens. Not a daemon thread: a process
+        that exits (a bad source, say) while onnxruntime is still creating the session would
+        otherwise abort at interpreter shutdown; this way exit waits the fraction of a second."""
         if self.path.exists():
-            threading.Thread(target=self.load, name="reading-load", daemon=True).start()
+            threading.Thread(target=self.load, name="reading-load").start()
 
     def read(self, question: str, sentences: Sequence[str]) -> list[Reading]:
         if not sentences:
