@@ -38,49 +38,11 @@ READER_QUESTION_ARTICLES = frozenset(
 )
 _WORD = re.compile(r"\w+")
 # A few function words so that overlap means shared content; training-time only.
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "by",
-        "with",
-        "from",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "did",
-        "do",
-        "does",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "as",
-    ]
+_STOP_WORDS = (
+    "a an the of in on at to for by with from and or is are was were be been "
+    "what which who whom whose when where why how did do does that this these those it its as"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 def _terms(text: str) -> set[str]:

@@ -42,9 +42,11 @@ from tokenizers import Tokenizer
 from transformers import BertForQuestionAnswering
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
+
+from assistant.extractive.reading import MAX_LEN, best_span  # noqa: E402  (the product's decoding, exactly)
+
 OUT_DIR = ROOT / "assistant" / "extractive" / "reading"
-MAX_LEN = 160
-MAX_SPAN = 30  # tokens
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -101,22 +103,6 @@ def tensors(batch: list[dict]) -> dict[str, torch.Tensor]:
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
 
 
-def best_span(start: np.ndarray, end: np.ndarray, seq: list[int | None]) -> tuple[float, int, int]:
-    """(margin of the best context span over no-answer, start token, end token)."""
-    ctx = np.array([s == 1 for s in seq[: len(start)]])
-    s = np.where(ctx, start, -np.inf)
-    e = np.where(ctx, end, -np.inf)
-    best, bi, bj = -np.inf, 0, 0
-    for i in np.argsort(-s)[:20]:
-        if not ctx[i]:
-            break
-        j_hi = min(len(e), i + MAX_SPAN)
-        j = i + int(np.argmax(e[i:j_hi]))
-        if s[i] + e[j] > best:
-            best, bi, bj = float(s[i] + e[j]), int(i), int(j)
-    return best - float(start[0] + end[0]), bi, bj
-
-
 def _normal(text: str) -> list[str]:
     text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
     return re.sub(r"\b(a|an|the)\b", " ", text).split()
@@ -147,7 +133,7 @@ def evaluate(model, items: list[dict]) -> dict[str, float]:
         out = model(**tensors(batch))
         for b, st, en in zip(batch, out.start_logits.numpy(), out.end_logits.numpy(), strict=True):
             k = len(b["ids"])
-            margin, i, j = best_span(st[:k], en[:k], b["enc"].sequence_ids)
+            margin, i, j = best_span(st[:k], en[:k], b["enc"])
             r = b["row"]
             if r["start"] >= 0:
                 pos.append(margin)
@@ -207,9 +193,8 @@ def export(model, items: list[dict], out_dir: Path) -> dict[str, float]:
         with torch.no_grad():
             ref = model(**t)
         got = session.run(None, {k: v.numpy() for k, v in t.items()})
-        seq = b["enc"].sequence_ids
-        m0, i0, j0 = best_span(ref.start_logits[0].numpy(), ref.end_logits[0].numpy(), seq)
-        m1, i1, j1 = best_span(got[0][0], got[1][0], seq)
+        m0, i0, j0 = best_span(ref.start_logits[0].numpy(), ref.end_logits[0].numpy(), b["enc"])
+        m1, i1, j1 = best_span(got[0][0], got[1][0], b["enc"])
         same_answer += (m0 > 0) == (m1 > 0)
         if b["row"]["start"] >= 0:  # the best span matters where there is an answer
             same_span += (i0, j0) == (i1, j1)

@@ -111,10 +111,13 @@ class SentenceReader:
         ]
 
 
-def _decode(start: np.ndarray, end: np.ndarray, enc, sentence: str) -> Reading:
+def best_span(start: np.ndarray, end: np.ndarray, enc) -> tuple[float, int, int]:
+    """(margin of the best span of the sentence over "no answer", its first and last token) from
+    one pair's start/end logits and its ``tokenizers`` encoding; margin -inf if the sentence has
+    no tokens."""
     ctx = np.array([sid == 1 for sid in enc.sequence_ids]) & np.array([a < b for a, b in enc.offsets])
     if not ctx.any():
-        return Reading(float("-inf"), "", 0, 0, sentence)
+        return float("-inf"), 0, 0
     s = np.where(ctx, start, -np.inf)
     e = np.where(ctx, end, -np.inf)
     best, bi, bj = -np.inf, 0, 0
@@ -124,8 +127,15 @@ def _decode(start: np.ndarray, end: np.ndarray, enc, sentence: str) -> Reading:
         j = i + int(np.argmax(e[i : i + MAX_SPAN]))
         if s[i] + e[j] > best:
             best, bi, bj = float(s[i] + e[j]), int(i), int(j)
-    a, b = enc.offsets[bi][0], enc.offsets[bj][1]
-    return Reading(best - float(start[0] + end[0]), sentence[a:b], a, b, sentence)
+    return best - float(start[0] + end[0]), bi, bj
+
+
+def _decode(start: np.ndarray, end: np.ndarray, enc, sentence: str) -> Reading:
+    margin, i, j = best_span(start, end, enc)
+    if margin == float("-inf"):
+        return Reading(margin, "", 0, 0, sentence)
+    a, b = enc.offsets[i][0], enc.offsets[j][1]
+    return Reading(margin, sentence[a:b], a, b, sentence)
 
 
 @lru_cache(maxsize=1)
