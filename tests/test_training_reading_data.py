@@ -1,0 +1,79 @@
+"""The reading model's training examples: spans verbatim, negatives that do not answer, held-out articles kept out."""
+
+from __future__ import annotations
+
+import json
+
+from training.reading_data import (
+    READER_QUESTION_ARTICLES,
+    excluded_titles,
+    file_examples,
+    paragraph_examples,
+    xquad_titles,
+)
+
+CONTEXT = (
+    "The summit will take place in Vladivostok next month. "
+    "Kim travelled there by armoured train in 2019. "
+    "Officials in Moscow have not confirmed the date of the summit."
+)
+
+
+def test_an_answerable_question_gives_its_sentence_with_the_span_and_a_non_answering_sentence():
+    qas = [
+        {
+            "id": "q1",
+            "question": "Where will the summit take place?",
+            "answers": [{"text": "Vladivostok", "answer_start": CONTEXT.index("Vladivostok")}],
+        }
+    ]
+    rows = list(paragraph_examples("T", CONTEXT, qas, "f.json"))
+    pos = [r for r in rows if r["start"] >= 0]
+    neg = [r for r in rows if r["start"] < 0]
+    assert len(pos) == 1 and pos[0]["context"][pos[0]["start"] : pos[0]["end"]] == "Vladivostok"
+    assert pos[0]["context"].startswith("The summit will take place")
+    # The most word-sharing other sentence, which does not hold the answer.
+    assert len(neg) == 1 and "Vladivostok" not in neg[0]["context"] and "summit" in neg[0]["context"]
+
+
+def test_an_unanswerable_question_gives_its_plausible_answer_sentence_without_a_span():
+    qas = [
+        {
+            "id": "q2",
+            "question": "When did Kim first travel by plane?",
+            "answers": [],
+            "is_impossible": True,
+            "plausible_answers": [{"text": "2019", "answer_start": CONTEXT.index("2019")}],
+        }
+    ]
+    rows = list(paragraph_examples("T", CONTEXT, qas, "f.json"))
+    assert rows and all(r["start"] == r["end"] == -1 for r in rows)
+    assert "2019" in rows[0]["context"]
+
+
+def test_a_span_that_does_not_match_its_text_is_dropped():
+    qas = [{"id": "q3", "question": "Where?", "answers": [{"text": "Vladivostok", "answer_start": 0}]}]
+    assert list(paragraph_examples("T", CONTEXT, qas, "f.json")) == []
+
+
+def test_the_held_out_and_reader_question_articles_are_excluded(tmp_path):
+    titles = xquad_titles()
+    excluded = excluded_titles()
+    assert excluded >= READER_QUESTION_ARTICLES
+    assert all(t in excluded for i, t in enumerate(titles) if i % 4 != 0)
+    kept = next(t for i, t in enumerate(titles) if i % 4 == 0 and t not in READER_QUESTION_ARTICLES)
+    held = titles[1]
+    qa = {
+        "id": "x",
+        "question": "Where will the summit take place?",
+        "answers": [{"text": "Vladivostok", "answer_start": CONTEXT.index("Vladivostok")}],
+    }
+    data = {
+        "data": [
+            {"title": t, "paragraphs": [{"context": CONTEXT, "qas": [qa]}]} for t in (kept, held, "Other")
+        ]
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    articles = {r["article"] for r in file_examples(path, excluded)}
+    assert articles == {kept, "Other"}
