@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.extractive.reader import ExtractiveSettings, Reader
 from assistant.extractive.reading import FOLDER, SentenceReader, default_reader, gate, provenance
 from index.errors import ConfigurationError
 
@@ -67,15 +66,3 @@ def test_the_reader_takes_its_short_answer_from_the_sentence_reader(seed_bot):
     ans = seed_bot.ask("Where is the summit expected to take place?")
     assert ans.short and "Vladivostok" in ans.short
     assert any(ans.short in c.quote for c in ans.citations)
-
-
-def test_without_the_sentence_reader_the_span_scorer_answers(seed_bot):
-    reader = Reader(ExtractiveSettings(reading=False))
-    passages = seed_bot.retrieve("Who is Russia's defence minister?")
-    ans = reader.answer("Who is Russia's defence minister?", passages)
-    assert ans.short is None or any(ans.short in c.quote for c in ans.citations)
-
-
-def test_a_yes_no_question_gets_no_short_answer_from_the_reader(seed_bot):
-    ans = seed_bot.ask("Has North Korea admitted sending weapons to Russia?")
-    assert ans.short is None

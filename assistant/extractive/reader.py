@@ -37,8 +37,7 @@ from .answerability import load as load_answerability
 from .articles import across_articles
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
-from .reading import Reading, default_reader, gate
-from .span import short_answer
+from .reading import default_reader, gate
 
 # Fitted by training/fit.py, which writes them with their provenance next to this module.
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -70,9 +69,8 @@ class ExtractiveSettings:
         0.05  # a "where" answer naming no place adds the best sentence that does, if this likely
     )
     # The sentence reader's span is the short answer when its margin reaches ``short_above``
-    # (reading/gate.json); without a fitted gate, the span scorer's (``span``) is.
-    reading: bool = _GATE is not None
-    short_above: float = float(_GATE["short_above"]) if _GATE else 0.0
+    # (reading/gate.json; without a fitted gate, no short answers).
+    short_above: float = float(_GATE["short_above"]) if _GATE else float("inf")
 
 
 # Answer types (``asking.answer_type``) a sentence can be told to hold by its value.
@@ -194,21 +192,13 @@ class Reader:
                 return [*chosen[: self.settings.max_sentences - 1], c]
         return chosen
 
-    def read(self, question: str, scored: list[_Scored]) -> list[Reading]:
-        """The sentence reader's verdicts on these sentences (none when it is not used)."""
-        if not self.settings.reading or not scored:
-            return []
-        return default_reader().read(question, [c.passage.paragraph.sentences[c.index].text for c in scored])
-
     def short(self, question: str, chosen: list[_Scored]) -> str | None:
         """The short answer: the sentence reader's best span over the chosen sentences when its
-        margin reaches ``short_above``; without the reader, the span scorer's (``span``)."""
+        margin reaches ``short_above``; none for a yes/no question (the quote answers it)."""
+        if is_yes_no(question) or self.settings.short_above == float("inf"):
+            return None
         texts = [c.passage.paragraph.sentences[c.index].text for c in chosen]
-        if not self.settings.reading:
-            return short_answer(question, texts)
-        if is_yes_no(question):
-            return None  # the quoted sentence is the answer to a yes/no question
-        best = max(self.read(question, chosen), key=lambda r: r.margin)
+        best = max(default_reader().read(question, texts), key=lambda r: r.margin)
         return best.span if best.margin >= self.settings.short_above and best.span else None
 
     def _abstain(self, question: str, passages: list[Passage], confidence: float) -> Answer:
