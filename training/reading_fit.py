@@ -27,12 +27,9 @@ import argparse
 import json
 import math
 import random
-import re
-import string
 import subprocess
 import sys
 import time
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 
 from assistant.extractive.reading import MAX_LEN, best_span  # noqa: E402  (the product's decoding, exactly)
+from evals.metrics import token_f1  # noqa: E402  (SQuAD token F1, as the evals compute it)
 
 OUT_DIR = ROOT / "assistant" / "extractive" / "reading"
 
@@ -103,20 +101,6 @@ def tensors(batch: list[dict]) -> dict[str, torch.Tensor]:
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
 
 
-def _normal(text: str) -> list[str]:
-    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
-    return re.sub(r"\b(a|an|the)\b", " ", text).split()
-
-
-def f1(pred: str, gold: str) -> float:
-    p, g = _normal(pred), _normal(gold)
-    common = sum((Counter(p) & Counter(g)).values())
-    if not common:
-        return 0.0
-    prec, rec = common / len(p), common / len(g)
-    return 2 * prec * rec / (prec + rec)
-
-
 def auc(pos: list[float], neg: list[float]) -> float:
     if not pos or not neg:
         return float("nan")
@@ -138,7 +122,7 @@ def evaluate(model, items: list[dict]) -> dict[str, float]:
             if r["start"] >= 0:
                 pos.append(margin)
                 a, z = b["enc"].offsets[i][0], b["enc"].offsets[j][1]
-                f1s.append(f1(r["context"][a:z], r["context"][r["start"] : r["end"]]))
+                f1s.append(token_f1(r["context"][a:z], r["context"][r["start"] : r["end"]]))
             else:
                 neg.append(margin)
     model.train()
