@@ -66,3 +66,19 @@ def test_the_reader_takes_its_short_answer_from_the_sentence_reader(seed_bot):
     ans = seed_bot.ask("Where is the summit expected to take place?")
     assert ans.short and "Vladivostok" in ans.short
     assert any(ans.short in c.quote for c in ans.citations)
+
+
+def test_the_reading_rule_declines_below_its_bar_and_only_when_set(seed_bot):
+    from dataclasses import replace
+
+    from assistant.extractive.reader import ExtractiveSettings, Reader
+
+    q = "Where is the summit expected to take place?"
+    passages = seed_bot.retrieve(q)
+    base = replace(ExtractiveSettings(), decline_weights=(0.0, 1.0, 0.0))  # the margin alone
+    off = Reader(replace(base, decline_below=float("-inf")))
+    assert not off.answer(q, passages).abstained
+    margin = off.reading(q, off.choose(off.score_sentences(q, passages), q)).margin
+    assert not Reader(replace(base, decline_below=margin - 1)).answer(q, passages).abstained
+    declined = Reader(replace(base, decline_below=margin + 1)).answer(q, passages)
+    assert declined.abstained and not declined.citations and declined.short is None

@@ -18,7 +18,11 @@ only; downloads nothing. Writes JSONL for ``training/reading_fit.py`` (which nee
 so it runs in its own environment); this module needs only the project's environment.
 
     .venv/bin/python -m training.reading_data --out /work/data/reading/train.jsonl \
-        --exclude-xquad SQUAD2_DEV.json [SQUAD11_DEV.json ...]
+        --exclude-xquad SQUAD2_DEV.json SQUAD11_DEV.json [SQUADSHIFTS.json ...]
+
+Any SQuAD-format file works: the shipped model also read SQuAD-shifts' new-wiki, reddit and
+amazon test sets (Miller et al. 2020, CC BY 4.0; answerable questions only, so they add spans
+and on-topic non-answering sentences from other domains, none of them xquad articles).
     .venv/bin/python -m training.reading_data --out choose.jsonl --xquad-articles 2
 """
 

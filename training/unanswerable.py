@@ -82,8 +82,9 @@ def without_answer(passages: list[Passage], q: Question, qvec: np.ndarray, encod
 
 
 def rows(bot, questions: list[Question], paths: list[Path], encoder) -> list[dict]:
-    """One row per (question, setting): article, kind, question id, evidence vector, the question and
-    the texts of the reader's ``TOP_TEXTS`` best sentences (most likely first)."""
+    """One row per (question, setting): article, kind, question id, evidence vector, the question,
+    the texts of the reader's ``TOP_TEXTS`` best sentences (most likely first) and of the
+    sentences its answer quotes."""
     from assistant.extractive.reader import Reader
     from assistant.retriever import PARAGRAPH_FEATURES
 
@@ -93,6 +94,7 @@ def rows(bot, questions: list[Question], paths: list[Path], encoder) -> list[dic
 
     def add(q: Question, passages: list[Passage], kind: str, article: int) -> None:
         scored = reader.score_sentences(q.text, passages)
+        answer = reader.answer(q.text, passages)
         out.append(
             {
                 "article": article,
@@ -102,6 +104,8 @@ def rows(bot, questions: list[Question], paths: list[Path], encoder) -> list[dic
                 "label": int(kind in ANSWERABLE_KINDS),
                 "question": q.text,
                 "top": [c.passage.paragraph.sentences[c.index].text for c in scored[:TOP_TEXTS]],
+                # The sentences the reader quotes ([] when its other rules decline).
+                "chosen": [] if answer.abstained else [c.quote for c in answer.citations],
             }
         )
 

@@ -18,12 +18,15 @@ word coverage, a missing answer type), so the same threshold holds for one nine-
 article and for a corpus of hundreds. Below its threshold the backend abstains with "The
 article doesn't say." Coefficients (``weights.json``) were fitted by ``training/fit.py`` and
 ``training/abstention.py`` on half of the xquad-dev articles (scikit-learn at training time
-only). No network, no model beyond the
-embeddings already computed; this module does not retrieve.
+only). The sentence reader (``reading``, a small extractive QA model) reads the quoted
+sentences: its best span is the short answer, and, when ``reading/gate.json`` holds an
+``abstention`` rule, its margin joins the answerability probability in deciding to decline.
+No network; this module does not retrieve.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +40,7 @@ from .answerability import load as load_answerability
 from .articles import across_articles
 from .features import FEATURES, analyse, local_idf, place_cue, sentence_features, sentence_text, text_terms
 from .gate import has_asked_type, name_terms, names_covered
-from .reading import default_reader, gate
+from .reading import Reading, default_reader, gate
 
 # Fitted by training/fit.py, which writes them with their provenance next to this module.
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -45,8 +48,10 @@ _FITTED = read(WEIGHTS_FILE)
 SENTENCE = linear(_FITTED["sentence"], FEATURES, WEIGHTS_FILE)
 ANSWERABLE = load_answerability(_FITTED["answerable"], WEIGHTS_FILE)
 ANSWERABLE_THRESHOLD = float(_FITTED["answerable"].get("threshold", 0.2))
-# When the sentence reader's verdict declines (training/reading_gate.py); None: not read.
+# The sentence reader's thresholds (training/reading_gate.py); None before one is fitted.
 _GATE = gate()
+# Its abstention rule, present in gate.json only when it is used (``--ship-abstention``).
+_ABSTENTION = (_GATE or {}).get("abstention")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,13 @@ class ExtractiveSettings:
     # The sentence reader's span is the short answer when its margin reaches ``short_above``
     # (reading/gate.json; without a fitted gate, no short answers).
     short_above: float = float(_GATE["short_above"]) if _GATE else float("inf")
+    # Decline when a + m * margin + b < ``decline_below``, with a the logit of the
+    # answerability probability and m the reader's best margin over the chosen sentences
+    # (coefficients ``decline_weights`` fitted with it); -inf: the reader never declines.
+    decline_below: float = float(_ABSTENTION["decline_below"]) if _ABSTENTION else float("-inf")
+    decline_weights: tuple[float, float, float] = (
+        tuple(_ABSTENTION["answer_logit"]) if _ABSTENTION else (0.0, 0.0, 0.0)
+    )
 
 
 # Answer types (``asking.answer_type``) a sentence can be told to hold by its value.
@@ -192,14 +204,29 @@ class Reader:
                 return [*chosen[: self.settings.max_sentences - 1], c]
         return chosen
 
-    def short(self, question: str, chosen: list[_Scored]) -> str | None:
-        """The short answer: the sentence reader's best span over the chosen sentences when its
-        margin reaches ``short_above``; none for a yes/no question (the quote answers it)."""
-        if is_yes_no(question) or self.settings.short_above == float("inf"):
+    def reading(self, question: str, chosen: list[_Scored]) -> Reading | None:
+        """The sentence reader's best reading of the chosen sentences, or None when neither the
+        short answer nor the abstention rule needs it."""
+        s = self.settings
+        if s.short_above == float("inf") and s.decline_below == float("-inf"):
             return None
         texts = [c.passage.paragraph.sentences[c.index].text for c in chosen]
-        best = max(default_reader().read(question, texts), key=lambda r: r.margin)
-        return best.span if best.margin >= self.settings.short_above and best.span else None
+        return max(default_reader().read(question, texts), key=lambda r: r.margin)
+
+    def reads_no_answer(self, confidence: float, reading: Reading | None) -> bool:
+        """The abstention rule fitted with the sentence reader (``decline_below``)."""
+        if reading is None or self.settings.decline_below == float("-inf"):
+            return False
+        a, m, b = self.settings.decline_weights
+        p = min(max(confidence, 1e-6), 1 - 1e-6)
+        return a * math.log(p / (1 - p)) + m * max(reading.margin, -50.0) + b < self.settings.decline_below
+
+    def short(self, question: str, reading: Reading | None) -> str | None:
+        """The short answer: the sentence reader's best span over the chosen sentences when its
+        margin reaches ``short_above``; none for a yes/no question (the quote answers it)."""
+        if reading is None or is_yes_no(question) or reading.margin < self.settings.short_above:
+            return None
+        return reading.span or None
 
     def _abstain(self, question: str, passages: list[Passage], confidence: float) -> Answer:
         return Answer(
@@ -261,6 +288,9 @@ class Reader:
                     return self._abstain(question, passages, confidence)
                 chosen = named[:1]
         chosen = self.with_place(question, scored, chosen)
+        reading = self.reading(question, chosen)
+        if self.reads_no_answer(confidence, reading):
+            return self._abstain(question, passages, confidence)
         # The best-supported sentence is cited first; text reads in document order.
         citations: list[Citation] = []
         for c in chosen:
@@ -283,5 +313,5 @@ class Reader:
             passages=passages,
             confidence=confidence,
             # The span that answers, from the quoted sentences (most likely first).
-            short=self.short(question, chosen),
+            short=self.short(question, reading),
         )
