@@ -82,3 +82,18 @@ def test_the_reading_rule_declines_below_its_bar_and_only_when_set(seed_bot):
     assert not Reader(replace(base, decline_below=margin - 1)).answer(q, passages).abstained
     declined = Reader(replace(base, decline_below=margin + 1)).answer(q, passages)
     assert declined.abstained and not declined.citations and declined.short is None
+
+
+def test_a_span_under_the_short_answer_bar_is_withheld_and_the_sentence_still_answers(seed_bot):
+    from dataclasses import replace
+
+    from assistant.extractive.reader import ExtractiveSettings, Reader
+
+    q = "Who reported on the exchange of artillery?"
+    passages = seed_bot.retrieve(q)
+    reader = Reader()
+    reading = reader.reading(q, reader.choose(reader.score_sentences(q, passages), q))
+    shown = Reader(replace(ExtractiveSettings(), short_above=reading.margin)).answer(q, passages)
+    withheld = Reader(replace(ExtractiveSettings(), short_above=reading.margin + 0.1)).answer(q, passages)
+    assert shown.short == reading.span and shown.short in shown.text
+    assert withheld.short is None and withheld.text == shown.text and withheld.citations == shown.citations
