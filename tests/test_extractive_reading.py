@@ -75,7 +75,8 @@ def test_the_reading_rule_declines_below_its_bar_and_only_when_set(seed_bot):
 
     q = "Where is the summit expected to take place?"
     passages = seed_bot.retrieve(q)
-    base = replace(ExtractiveSettings(), decline_weights=(0.0, 1.0, 0.0))  # the margin alone
+    # The margin alone, on the reader's own order.
+    base = replace(ExtractiveSettings(), decline_weights=(0.0, 1.0, 0.0), swap_margin=float("inf"))
     off = Reader(replace(base, decline_below=float("-inf")))
     assert not off.answer(q, passages).abstained
     margin = off.reading(q, off.choose(off.score_sentences(q, passages), q)).margin
@@ -91,9 +92,39 @@ def test_a_span_under_the_short_answer_bar_is_withheld_and_the_sentence_still_an
 
     q = "Who reported on the exchange of artillery?"
     passages = seed_bot.retrieve(q)
-    reader = Reader()
+    base = replace(ExtractiveSettings(), swap_margin=float("inf"))  # the reader's own order
+    reader = Reader(base)
     reading = reader.reading(q, reader.choose(reader.score_sentences(q, passages), q))
-    shown = Reader(replace(ExtractiveSettings(), short_above=reading.margin)).answer(q, passages)
-    withheld = Reader(replace(ExtractiveSettings(), short_above=reading.margin + 0.1)).answer(q, passages)
+    shown = Reader(replace(base, short_above=reading.margin)).answer(q, passages)
+    withheld = Reader(replace(base, short_above=reading.margin + 0.1)).answer(q, passages)
     assert shown.short == reading.span and shown.short in shown.text
     assert withheld.short is None and withheld.text == shown.text and withheld.citations == shown.citations
+
+
+def test_the_sentence_reader_reorders_the_two_likeliest_sentences_past_its_margin(seed_bot):
+    from dataclasses import replace
+
+    from assistant.extractive.reader import ExtractiveSettings, Reader
+
+    q = "What would Moscow give North Korea in return?"
+    passages = seed_bot.retrieve(q)
+    reader = Reader(replace(ExtractiveSettings(), swap_margin=float("inf")))
+    scored = reader.score_sentences(q, passages)
+    assert reader.reread(q, scored) is scored  # never, at inf
+    first, second = reader._read(q, scored[:2], {})
+    gap = second.margin - first.margin
+    below = Reader(replace(ExtractiveSettings(), swap_margin=gap - 0.01)).reread(q, scored)
+    above = Reader(replace(ExtractiveSettings(), swap_margin=gap + 0.01)).reread(q, scored)
+    assert below[:2] == [scored[1], scored[0]] and below[2:] == scored[2:]
+    assert above == scored
+
+
+def test_reordering_never_turns_a_declined_question_into_an_answer(seed_bot):
+    from dataclasses import replace
+
+    from assistant.extractive.reader import ExtractiveSettings, Reader
+
+    q = "On what exact date will the summit take place?"  # the article gives none
+    passages = seed_bot.retrieve(q)
+    for swap in (float("inf"), float("-inf")):
+        assert Reader(replace(ExtractiveSettings(), swap_margin=swap)).answer(q, passages).abstained

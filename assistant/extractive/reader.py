@@ -83,6 +83,9 @@ class ExtractiveSettings:
     decline_weights: tuple[float, float, float] = (
         tuple(_ABSTENTION["answer_logit"]) if _ABSTENTION else (0.0, 0.0, 0.0)
     )
+    # The runner-up sentence goes first when the sentence reader's margin on it beats the
+    # best's by more than this (``reread``; chosen on xquad 2 mod 4); inf: never.
+    swap_margin: float = float((_GATE or {}).get("swap_margin", float("inf")))
 
 
 # Answer types (``asking.answer_type``) a sentence can be told to hold by its value.
@@ -204,14 +207,36 @@ class Reader:
                 return [*chosen[: self.settings.max_sentences - 1], c]
         return chosen
 
-    def reading(self, question: str, chosen: list[_Scored]) -> Reading | None:
+    @staticmethod
+    def _read(question: str, sentences: list[_Scored], memo: dict[str, Reading]) -> list[Reading]:
+        """The sentence reader's readings of ``sentences``, each sentence read once per answer."""
+        texts = [c.passage.paragraph.sentences[c.index].text for c in sentences]
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        memo.update(zip(new, default_reader().read(question, new), strict=True))
+        return [memo[t] for t in texts]
+
+    def reread(
+        self, question: str, scored: list[_Scored], memo: dict[str, Reading] | None = None
+    ) -> list[_Scored]:
+        """The two likeliest sentences swap places when the sentence reader finds an answer in
+        the second by more than ``swap_margin`` points over the first (the first stays in
+        reach as the runner-up)."""
+        if len(scored) < 2 or self.settings.swap_margin == float("inf"):
+            return scored
+        first, second = self._read(question, scored[:2], {} if memo is None else memo)
+        if second.margin - first.margin > self.settings.swap_margin:
+            return [scored[1], scored[0], *scored[2:]]
+        return scored
+
+    def reading(
+        self, question: str, chosen: list[_Scored], memo: dict[str, Reading] | None = None
+    ) -> Reading | None:
         """The sentence reader's best reading of the chosen sentences, or None when neither the
         short answer nor the abstention rule needs it."""
         s = self.settings
         if s.short_above == float("inf") and s.decline_below == float("-inf"):
             return None
-        texts = [c.passage.paragraph.sentences[c.index].text for c in chosen]
-        return max(default_reader().read(question, texts), key=lambda r: r.margin)
+        return max(self._read(question, chosen, {} if memo is None else memo), key=lambda r: r.margin)
 
     def reads_no_answer(self, confidence: float, reading: Reading | None) -> bool:
         """The abstention rule fitted with the sentence reader (``decline_below``)."""
@@ -239,22 +264,10 @@ class Reader:
             confidence=confidence,
         )
 
-    def answer(self, question: str, passages: list[Passage], avoid: Collection[str] = ()) -> Answer:
-        """The answer from ``passages``; sentences whose text is in ``avoid`` (what a follow-up
-        asking for "something else" was already told) are never chosen."""
+    def select(self, question: str, scored: list[_Scored], passages: list[Passage]) -> list[_Scored] | None:
+        """The sentences to quote from ``scored`` (likeliest first), or None when the asked type
+        or the asked-about names are missing from every likely sentence: the article doesn't say."""
         s = self.settings
-        scored = self.score_sentences(question, passages)
-        if avoid:
-            scored = [c for c in scored if c.passage.paragraph.sentences[c.index].text not in avoid]
-        confidence = self.confidence(question, scored)
-        if not scored or confidence < s.abstain_below:
-            return self._abstain(question, passages, confidence)
-        if self.multi_document and not across_articles(question, passages):
-            # Every sentence (best, runner-up, typed, named or place replacement) is read from
-            # one article: the top retrieved paragraph's. On xquad-dev (one 32-article index)
-            # it is the gold article for 99.5% of even-article questions (where the rule was
-            # chosen, against 98.6% for the best sentence's article) and 99.75% of odd ones.
-            scored = [c for c in scored if c.passage.document == passages[0].document] or scored
         chosen = self.choose(scored, question)
         if not any(has_asked_type(question, c.passage.paragraph.sentences[c.index].text) for c in chosen):
             # "How many…"/"When…" answered without any number or date: take the best
@@ -266,7 +279,7 @@ class Reader:
                 and has_asked_type(question, c.passage.paragraph.sentences[c.index].text)
             ]
             if not typed:
-                return self._abstain(question, passages, confidence)
+                return None
             chosen = typed[:1]
         names = name_terms(question) if s.names_in_answer else []
         if names:
@@ -285,10 +298,36 @@ class Reader:
             if names and not any(covers(c) for c in chosen):
                 named = [c for c in scored if c.score >= s.typed_ratio * scored[0].score and covers(c)]
                 if not named:
-                    return self._abstain(question, passages, confidence)
+                    return None
                 chosen = named[:1]
-        chosen = self.with_place(question, scored, chosen)
-        reading = self.reading(question, chosen)
+        return self.with_place(question, scored, chosen)
+
+    def answer(self, question: str, passages: list[Passage], avoid: Collection[str] = ()) -> Answer:
+        """The answer from ``passages``; sentences whose text is in ``avoid`` (what a follow-up
+        asking for "something else" was already told) are never chosen."""
+        s = self.settings
+        scored = self.score_sentences(question, passages)
+        if avoid:
+            scored = [c for c in scored if c.passage.paragraph.sentences[c.index].text not in avoid]
+        confidence = self.confidence(question, scored)
+        if not scored or confidence < s.abstain_below:
+            return self._abstain(question, passages, confidence)
+        if self.multi_document and not across_articles(question, passages):
+            # Every sentence (best, runner-up, typed, named or place replacement) is read from
+            # one article: the top retrieved paragraph's. On xquad-dev (one 32-article index)
+            # it is the gold article for 99.5% of even-article questions (where the rule was
+            # chosen, against 98.6% for the best sentence's article) and 99.75% of odd ones.
+            scored = [c for c in scored if c.passage.document == passages[0].document] or scored
+        chosen = self.select(question, scored, passages)
+        if chosen is None:
+            return self._abstain(question, passages, confidence)
+        memo: dict[str, Reading] = {}
+        reordered = self.reread(question, scored, memo)
+        if reordered is not scored:
+            # The rules above decided on the reader's own order that the passages answer;
+            # the sentence reader's preference only changes which sentences say it.
+            chosen = self.select(question, reordered, passages) or chosen
+        reading = self.reading(question, chosen, memo)
         if self.reads_no_answer(confidence, reading):
             return self._abstain(question, passages, confidence)
         # The best-supported sentence is cited first; text reads in document order.
