@@ -11,6 +11,11 @@ from assistant.extractive import ExtractiveBackend, ExtractiveSettings
 from assistant.schema import Passage
 from index.document import Paragraph, Sentence
 
+# The scorer's own order: these tests are about its rules; the sentence reader's
+# reordering (``Reader.reread``) is tested in test_extractive_reading.py.
+NEVER = float("inf")
+OWN_ORDER = ExtractiveSettings(swap_margin=NEVER)
+
 
 def paragraph(number: int, sentences: list[str], doc: str = "doc", offset: int = 0) -> Paragraph:
     spans, pos, text = [], 0, ""
@@ -78,7 +83,7 @@ def test_confidence_grows_with_the_evidence():
 
 
 def test_two_close_sentences_are_both_given_in_reading_order_best_cited_first():
-    backend = ExtractiveBackend(ExtractiveSettings(second_ratio=0.0, second_open_ratio=0.0))
+    backend = ExtractiveBackend(ExtractiveSettings(swap_margin=NEVER, second_ratio=0.0, second_open_ratio=0.0))
     q = "What did Caesar write in his commentaries about the bridge?"
     passages = [passage(RIVER, [0.1, 0.3, 0.9])]
     best = backend.score_sentences(q, passages)[0]
@@ -172,14 +177,14 @@ LOCATION = paragraph(
 def test_a_where_answer_without_a_place_adds_the_best_sentence_naming_one():
     q = "Where will Kim meet Putin?"
     passages = [passage(VENUE, [0.7, 0.2], score=12.0), passage(LOCATION, [0.6], score=11.0)]
-    ans = ExtractiveBackend().answer(q, passages)
+    ans = ExtractiveBackend(OWN_ORDER).answer(q, passages)
     assert [c.paragraph for c in ans.citations] == [4, 5]  # the best first, then the place
     assert "Vladivostok" in ans.text
     # Not for other questions, and not when the place sentence is too unlikely.
-    assert [c.paragraph for c in ExtractiveBackend().answer("Will Kim meet Putin?", passages).citations] == [
+    assert [c.paragraph for c in ExtractiveBackend(OWN_ORDER).answer("Will Kim meet Putin?", passages).citations] == [
         4
     ]
-    strict = ExtractiveBackend(ExtractiveSettings(place_min=0.99)).answer(q, passages)
+    strict = ExtractiveBackend(ExtractiveSettings(swap_margin=NEVER, place_min=0.99)).answer(q, passages)
     assert [c.paragraph for c in strict.citations] == [4]
 
 
@@ -198,12 +203,12 @@ def test_a_sentence_close_to_what_is_asked_for_wins_over_one_that_only_shares_wo
         dataclasses.replace(passage(p, [c], score=v), title="North Korea and Russia")
         for p, c, v in ((ties, 0.55, 9.0), (arms, 0.6, 8.5))
     ]
-    assert ExtractiveBackend().answer(q, plain).citations[0].paragraph == 7
+    assert ExtractiveBackend(OWN_ORDER).answer(q, plain).citations[0].paragraph == 7
     focused = [
         dataclasses.replace(plain[0], focus_scores=(0.05,)),
         dataclasses.replace(plain[1], focus_scores=(0.45,)),
     ]
-    assert ExtractiveBackend().answer(q, focused).citations[0].paragraph == 2
+    assert ExtractiveBackend(OWN_ORDER).answer(q, focused).citations[0].paragraph == 2
 
 
 def test_the_place_sentence_comes_from_the_answers_own_article_and_keeps_an_antecedent():
@@ -212,8 +217,8 @@ def test_the_place_sentence_comes_from_the_answers_own_article_and_keeps_an_ante
         5, ["For Kim, the chosen venue is Paris, a city on the Seine."], doc="other", offset=0
     )
     passages = [passage(VENUE, [0.7, 0.2], score=12.0), passage(elsewhere, [0.6], score=11.0)]
-    assert [c.document for c in ExtractiveBackend().answer(q, passages).citations] == ["doc"]
-    one = ExtractiveBackend(ExtractiveSettings(max_sentences=1)).answer(
+    assert [c.document for c in ExtractiveBackend(OWN_ORDER).answer(q, passages).citations] == ["doc"]
+    one = ExtractiveBackend(ExtractiveSettings(swap_margin=NEVER, max_sentences=1)).answer(
         q, [passages[0], passage(LOCATION, [0.6])]
     )
     assert [c.paragraph for c in one.citations] == [4]  # no room: the best answer is never swapped out
