@@ -18,10 +18,12 @@ word coverage, a missing answer type), so the same threshold holds for one nine-
 article and for a corpus of hundreds. Below its threshold the backend abstains with "The
 article doesn't say." Coefficients (``weights.json``) were fitted by ``training/fit.py`` and
 ``training/abstention.py`` on half of the xquad-dev articles (scikit-learn at training time
-only). The sentence reader (``reading``, a small extractive QA model) reads the quoted
-sentences: its best span is the short answer, and, when ``reading/gate.json`` holds an
-``abstention`` rule, its margin joins the answerability probability in deciding to decline.
-No network; this module does not retrieve.
+only). Once those rules (answerability, asked type, asked-about names) have decided to
+answer, the sentence reader (``reading``, a small extractive QA model) reads the two likeliest
+sentences and puts the runner-up first when it finds the answer there more clearly
+(``reread``), and reads the quoted ones: its best span is the short answer, and, when
+``reading/gate.json`` holds an ``abstention`` rule, its margin joins the answerability
+probability in deciding to decline. No network; this module does not retrieve.
 """
 
 from __future__ import annotations
