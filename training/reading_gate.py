@@ -1,7 +1,8 @@
-"""Choose how the offline reader uses the sentence reader, on whole questions: short answers, and
-(measured, not used) abstention.
+"""Choose how the offline reader uses the sentence reader, on whole questions: short answers,
+which of the two likeliest sentences goes first, and (measured, not used) abstention.
 
     .venv/bin/python -m training.reading_gate --rows ROWS.pkl [--max-false-abstention F] [--write]
+        [--ship-abstention]
 
 Rows come from ``training/unanswerable.py``: each xquad-dev question asked of the corpus and of
 its own article (must be answered), and of its own article with the answering sentences
@@ -14,6 +15,9 @@ reading model never saw are used (it was fitted on 0 mod 4): choices are made on
 - Short answers: a span is withheld below the highest margin under which the reader's spans of
   the quoted sentences average token F1 <= ``WITHHELD_F1`` on 2 mod 4 (mostly wrong: better no
   short answer than a wrong one shown first; the quoted sentence still answers).
+- Order (``swap_margin``): the reader's two likeliest sentences swap when the sentence reader's
+  margin prefers the second by more than this; the candidate (``SWAPS``) whose best sentence
+  holds a gold answer most often on 2 mod 4.
 - Abstention: a logistic model over the logit of the answerability probability
   (``answerability``) and the reader's best margin over the quoted sentences, fitted on 2 mod 4
   on the questions the other rules answer, its threshold the highest there at which false
