@@ -245,16 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         if suite is not None:
             evals[label] = suite
 
-    from index.embedding import MiniLMEncoder
-
-    encoder = MiniLMEncoder()
-    t1 = time.perf_counter()
-    articles, questions, bot, paths = corpus(encoder)
-    _, held_out = split(questions)
-    print(
-        f"corpus: {len(articles)} articles, {len(bot.store.paragraphs)} paragraphs, "
-        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t1:.0f}s"
-    )
+    encoder, questions, held_out, bot, paths = open_corpus("corpus", sys.stdout)
 
     dense = llamaindex_dense(bot, encoder)
     bm25_rank, _ = bm25_plain(bot)
@@ -295,6 +286,23 @@ def main(argv: list[str] | None = None) -> int:
         print_reader_questions(evals)
     print(f"\ntotal {time.perf_counter() - t0:.0f}s")
     return 0
+
+
+def open_corpus(label: str, stream) -> tuple:
+    """The xquad-dev corpus through this tree's ``training.data``: (encoder, questions, held-out
+    questions, assistant, article paths), with a one-line summary on ``stream``."""
+    from index.embedding import MiniLMEncoder
+
+    encoder = MiniLMEncoder()
+    t0 = time.perf_counter()
+    articles, questions, bot, paths = corpus(encoder)
+    _, held_out = split(questions)
+    print(
+        f"{label}: {len(articles)} articles, {len(bot.store.paragraphs)} paragraphs, "
+        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t0:.0f}s",
+        file=stream,
+    )
+    return encoder, questions, held_out, bot, paths
 
 
 def measure_ours(
@@ -359,17 +367,7 @@ def ours_only(out: Path | None, quick: bool) -> int:
         if Path(tree).resolve() not in Path(module.__file__).resolve().parents:
             raise SystemExit(f"{module.__name__} imported from {module.__file__}, not from {tree}")
 
-    from index.embedding import MiniLMEncoder
-
-    encoder = MiniLMEncoder()
-    t0 = time.perf_counter()
-    articles, questions, bot, paths = corpus(encoder)
-    _, held_out = split(questions)
-    print(
-        f"previous reader corpus: {len(articles)} articles, {len(bot.store.paragraphs)} paragraphs, "
-        f"{len(questions)} questions ({len(held_out)} held out); ready in {time.perf_counter() - t0:.0f}s",
-        file=sys.stderr,
-    )
+    encoder, questions, held_out, bot, paths = open_corpus("previous reader corpus", sys.stderr)
     rows = measure_ours(bot, questions, held_out, paths, encoder, quick)
     out.write_text(json.dumps({"rows": rows}), encoding="utf-8")
     return 0
