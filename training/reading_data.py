@@ -8,7 +8,11 @@ character span inside it, or none:
 - answerable question, the other sentence of its paragraph that shares most words with it and
   holds none of its answers: no span (an on-topic sentence that does not answer);
 - SQuAD 2.0 unanswerable question (written by people to look answerable from its paragraph):
-  the sentence of its plausible answer and the most overlapping sentence: no span.
+  the sentence of its plausible answer and the most overlapping sentence: no span;
+- with ``--retrieved-negatives``, also each answerable question with the sentence of *another*
+  paragraph of its article that the product's embedder finds closest to it and that holds none
+  of its answers: no span. This is what the reader faces when the article does not answer (the
+  bench's "answer removed" case): the likeliest on-topic sentence, retrieved, not word-matched.
 
 Rows carry their article title and source file, so the fitter can keep whole articles out.
 ``--exclude-xquad`` drops every article of the project's xquad file that is not a fitting
@@ -127,6 +131,47 @@ def file_examples(path: Path, exclude: set[str], only: set[str] | None = None) -
             yield from paragraph_examples(art["title"], p["context"], p["qas"], path.name)
 
 
+def retrieved_negatives(path: Path, exclude: set[str], encoder) -> Iterator[dict]:
+    """Each answerable question with its article's closest sentence (cosine, the product's
+    embedder) from another paragraph that holds none of its answers."""
+    import numpy as np
+
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    for art in data:
+        if art["title"] in exclude or len(art["paragraphs"]) < 2:
+            continue
+        sentences, owner = [], []
+        for k, p in enumerate(art["paragraphs"]):
+            for s, e in sentence_spans(p["context"]):
+                sentences.append(p["context"][s:e])
+                owner.append(k)
+        asked = [
+            (k, qa)
+            for k, p in enumerate(art["paragraphs"])
+            for qa in p["qas"]
+            if qa["question"].strip() and not qa.get("is_impossible", False) and qa.get("answers")
+        ]
+        if not asked:
+            continue
+        svec = encoder.encode(sentences)
+        qvec = encoder.encode([qa["question"].strip() for _, qa in asked])
+        owner_arr = np.array(owner)
+        for (k, qa), sims in zip(asked, qvec @ svec.T, strict=True):
+            texts = {_norm(a["text"]) for a in qa["answers"] if a["text"].strip()}
+            for i in np.argsort(-np.where(owner_arr == k, -np.inf, sims))[:5]:
+                if owner[i] != k and not any(t in _norm(sentences[i]) for t in texts):
+                    yield {
+                        "article": art["title"],
+                        "source": path.name,
+                        "q": qa["question"].strip(),
+                        "context": sentences[i],
+                        "start": -1,
+                        "end": -1,
+                        "id": qa["id"],
+                    }
+                    break
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="*", type=Path, help="SQuAD-format JSON files (v1.1 or v2.0)")
@@ -140,13 +185,28 @@ def main(argv: list[str] | None = None) -> int:
         choices=(0, 1, 2, 3),
         help="the project's xquad articles with index = this mod 4",
     )
+    ap.add_argument(
+        "--retrieved-negatives",
+        action="store_true",
+        help="add each answerable question's closest sentence from another paragraph (no span)",
+    )
     args = ap.parse_args(argv)
     exclude = excluded_titles() if args.exclude_xquad else set()
+    encoder = None
+    if args.retrieved_negatives:
+        from index.embedding import MiniLMEncoder
+
+        encoder = MiniLMEncoder()
     rows: list[dict] = []
     seen: set[str] = set()
     for path in args.files:
         for row in file_examples(path, exclude):
             # The same question in two files (v1.1 dev is in v2.0 dev): keep the first file's.
+            key = f"{row['id']}|{row['context']}"
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+        for row in retrieved_negatives(path, exclude, encoder) if encoder else ():
             key = f"{row['id']}|{row['context']}"
             if key not in seen:
                 seen.add(key)
