@@ -9,6 +9,7 @@ from training.reading_data import (
     excluded_titles,
     file_examples,
     paragraph_examples,
+    retrieved_negatives,
     xquad_titles,
 )
 
@@ -77,3 +78,31 @@ def test_the_held_out_and_reader_question_articles_are_excluded(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     articles = {r["article"] for r in file_examples(path, excluded)}
     assert articles == {kept, "Other"}
+
+
+def test_a_retrieved_negative_is_the_closest_sentence_of_another_paragraph_that_does_not_answer(tmp_path):
+    from index.embedding import MiniLMEncoder
+
+    other = (
+        "Vladivostok is a port city on the Pacific coast. "
+        "The leaders are expected to discuss where the summit will take place in the coming weeks."
+    )
+    qa = {
+        "id": "q1",
+        "question": "Where will the summit take place?",
+        "answers": [{"text": "Vladivostok", "answer_start": CONTEXT.index("Vladivostok")}],
+    }
+    data = {
+        "data": [
+            {"title": "T", "paragraphs": [{"context": CONTEXT, "qas": [qa]}, {"context": other, "qas": []}]},
+            {"title": "Alone", "paragraphs": [{"context": CONTEXT, "qas": [qa]}]},  # no other paragraph
+        ]
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    rows = list(retrieved_negatives(path, set(), MiniLMEncoder()))
+    # One negative, from the other paragraph: the on-topic sentence, not the one naming the answer.
+    assert len(rows) == 1 and rows[0]["article"] == "T"
+    assert rows[0]["context"].startswith("The leaders are expected to discuss")
+    assert rows[0]["start"] == rows[0]["end"] == -1 and rows[0]["id"] == "q1"
+    assert list(retrieved_negatives(path, {"T"}, MiniLMEncoder())) == []
