@@ -10,6 +10,7 @@ from training.reading_data import (
     file_examples,
     paragraph_examples,
     retrieved_negatives,
+    swapped_questions,
     xquad_titles,
 )
 
@@ -106,3 +107,31 @@ def test_a_retrieved_negative_is_the_closest_sentence_of_another_paragraph_that_
     assert rows[0]["context"].startswith("The leaders are expected to discuss")
     assert rows[0]["start"] == rows[0]["end"] == -1 and rows[0]["id"] == "q1"
     assert list(retrieved_negatives(path, {"T"}, MiniLMEncoder())) == []
+
+
+def test_a_swapped_question_asks_about_another_name_of_the_article_against_the_same_sentence(tmp_path):
+    context = (
+        "In 1466, perhaps 40,000 people died of the plague in Paris. "
+        "The disease had reached London by 1348, carried on ships."
+    )
+    qa = {
+        "id": "q1",
+        "question": "How many people died of the plague in Paris in 1466?",
+        "answers": [{"text": "40,000", "answer_start": context.index("40,000")}],
+    }
+    data = {"data": [{"title": "T", "paragraphs": [{"context": context, "qas": [qa]}]}]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    rows = list(swapped_questions(path, set()))
+    assert len(rows) == 1
+    row = rows[0]
+    # The sentence that answered the original question, now without a span...
+    assert row["context"] == "In 1466, perhaps 40,000 people died of the plague in Paris."
+    assert row["start"] == row["end"] == -1 and row["id"] == "q1-swapped"
+    # ...for the question with Paris or 1466 swapped for what only the other sentence holds
+    # (a name for a name, a four-digit number for a four-digit number).
+    assert row["q"] in {
+        "How many people died of the plague in London in 1466?",
+        "How many people died of the plague in Paris in 1348?",
+    }
+    assert list(swapped_questions(path, {"T"})) == []

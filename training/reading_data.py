@@ -12,7 +12,11 @@ character span inside it, or none:
 - with ``--retrieved-negatives``, also each answerable question with the sentence of *another*
   paragraph of its article that the product's embedder finds closest to it and that holds none
   of its answers: no span. This is what the reader faces when the article does not answer (the
-  bench's "answer removed" case): the likeliest on-topic sentence, retrieved, not word-matched.
+  bench's "answer removed" case): the likeliest on-topic sentence, retrieved, not word-matched;
+- with ``--swapped-questions``, each answerable question with one name or number it shares
+  with its answering sentence replaced by another of the same kind from elsewhere in the
+  article ("...died in Paris?" -> "...died in London?"), against that same sentence: no span.
+  A minimal pair: the sentence still looks like an answer, but to another question.
 
 Rows carry their article title and source file, so the fitter can keep whole articles out.
 ``--exclude-xquad`` drops every article of the project's xquad file that is not a fitting
@@ -131,6 +135,67 @@ def file_examples(path: Path, exclude: set[str], only: set[str] | None = None) -
             yield from paragraph_examples(art["title"], p["context"], p["qas"], path.name)
 
 
+# A capitalised word inside a sentence (after a lower-case word: a name, not a sentence
+# start), and a whole number; a number is swapped only for one with as many digits.
+_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,]\d)")
+
+
+def swapped_questions(path: Path, exclude: set[str], seed: int = 13) -> Iterator[dict]:
+    """Each answerable question with one capitalised word or number that its answering sentence
+    also holds (outside the answer) replaced by one of the same kind found only elsewhere in the
+    article, paired with the answering sentence: no span."""
+    import random
+
+    rng = random.Random(seed)
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    for art in data:
+        if art["title"] in exclude:
+            continue
+        article = " ".join(p["context"] for p in art["paragraphs"])
+        pools = {kind: sorted(set(kind.findall(article))) for kind in (_NAME, _NUMBER)}
+        for p in art["paragraphs"]:
+            context = p["context"]
+            spans = sentence_spans(context)
+            for qa in p["qas"]:
+                q = qa["question"].strip()
+                answers = [a for a in qa.get("answers", []) if a["text"].strip()]
+                if not q or not answers or qa.get("is_impossible", False):
+                    continue
+                a = answers[0]
+                inside = [(s, e) for s, e in spans if s <= a["answer_start"] < e]
+                if not inside:
+                    continue
+                s0, e0 = inside[0]
+                sentence = context[s0:e0]
+                told = {_norm(x["text"]) for x in answers}
+                choices = []
+                for kind in (_NAME, _NUMBER):
+                    for m in kind.finditer(q):
+                        word = m.group()
+                        if m.start() == 0 or word not in sentence or any(word.lower() in t for t in told):
+                            continue
+                        others = [
+                            w
+                            for w in pools[kind]
+                            if w not in sentence and w not in q and (kind is _NAME or len(w) == len(word))
+                        ]
+                        if others:
+                            choices.append((m, rng.choice(others)))
+                if not choices:
+                    continue
+                m, new = rng.choice(choices)
+                yield {
+                    "article": art["title"],
+                    "source": path.name,
+                    "q": q[: m.start()] + new + q[m.end() :],
+                    "context": sentence,
+                    "start": -1,
+                    "end": -1,
+                    "id": qa["id"] + "-swapped",
+                }
+
+
 def retrieved_negatives(path: Path, exclude: set[str], encoder) -> Iterator[dict]:
     """Each answerable question with its article's closest sentence (cosine, the product's
     embedder) from another paragraph that holds none of its answers."""
@@ -190,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add each answerable question's closest sentence from another paragraph (no span)",
     )
+    ap.add_argument(
+        "--swapped-questions",
+        action="store_true",
+        help="add each answerable question with a name or number swapped, against its sentence (no span)",
+    )
     args = ap.parse_args(argv)
     exclude = excluded_titles() if args.exclude_xquad else set()
     encoder = None
@@ -206,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
             if key not in seen:
                 seen.add(key)
                 rows.append(row)
-        for row in retrieved_negatives(path, exclude, encoder) if encoder else ():
+        extra = list(retrieved_negatives(path, exclude, encoder)) if encoder else []
+        extra += list(swapped_questions(path, exclude)) if args.swapped_questions else []
+        for row in extra:
             key = f"{row['id']}|{row['context']}"
             if key not in seen:
                 seen.add(key)
