@@ -31,6 +31,9 @@ so it runs in its own environment); this module needs only the project's environ
 Any SQuAD-format file works: the shipped model also read SQuAD-shifts' new-wiki, reddit and
 amazon test sets (Miller et al. 2020, CC BY 4.0; answerable questions only, so they add spans
 and on-topic non-answering sentences from other domains, none of them xquad articles).
+The shipped model was fitted without ``--retrieved-negatives`` and ``--swapped-questions``:
+each was measured (a refit on the same files plus them) and cost more than it gave on
+held-out xquad and the seed (docs/quality.md, seventh session); they stay for the next try.
     .venv/bin/python -m training.reading_data --out choose.jsonl --xquad-articles 2
 """
 
