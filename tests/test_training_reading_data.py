@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from training.reading_data import (
     READER_QUESTION_ARTICLES,
@@ -19,6 +20,20 @@ CONTEXT = (
     "Kim travelled there by armoured train in 2019. "
     "Officials in Moscow have not confirmed the date of the summit."
 )
+
+
+def _qa(qid: str, question: str, answer: str, context: str = CONTEXT) -> dict:
+    return {
+        "id": qid,
+        "question": question,
+        "answers": [{"text": answer, "answer_start": context.index(answer)}],
+    }
+
+
+def _squad_file(tmp_path, articles: list[dict]) -> Path:
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps({"data": articles}), encoding="utf-8")
+    return path
 
 
 def test_an_answerable_question_gives_its_sentence_with_the_span_and_a_non_answering_sentence():
@@ -65,18 +80,11 @@ def test_the_held_out_and_reader_question_articles_are_excluded(tmp_path):
     assert all(t in excluded for i, t in enumerate(titles) if i % 4 != 0)
     kept = next(t for i, t in enumerate(titles) if i % 4 == 0 and t not in READER_QUESTION_ARTICLES)
     held = titles[1]
-    qa = {
-        "id": "x",
-        "question": "Where will the summit take place?",
-        "answers": [{"text": "Vladivostok", "answer_start": CONTEXT.index("Vladivostok")}],
-    }
-    data = {
-        "data": [
-            {"title": t, "paragraphs": [{"context": CONTEXT, "qas": [qa]}]} for t in (kept, held, "Other")
-        ]
-    }
-    path = tmp_path / "squad.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    qa = _qa("x", "Where will the summit take place?", "Vladivostok")
+    path = _squad_file(
+        tmp_path,
+        [{"title": t, "paragraphs": [{"context": CONTEXT, "qas": [qa]}]} for t in (kept, held, "Other")],
+    )
     articles = {r["article"] for r in file_examples(path, excluded)}
     assert articles == {kept, "Other"}
 
@@ -88,19 +96,14 @@ def test_a_retrieved_negative_is_the_closest_sentence_of_another_paragraph_that_
         "Vladivostok is a port city on the Pacific coast. "
         "The leaders are expected to discuss where the summit will take place in the coming weeks."
     )
-    qa = {
-        "id": "q1",
-        "question": "Where will the summit take place?",
-        "answers": [{"text": "Vladivostok", "answer_start": CONTEXT.index("Vladivostok")}],
-    }
-    data = {
-        "data": [
+    qa = _qa("q1", "Where will the summit take place?", "Vladivostok")
+    path = _squad_file(
+        tmp_path,
+        [
             {"title": "T", "paragraphs": [{"context": CONTEXT, "qas": [qa]}, {"context": other, "qas": []}]},
             {"title": "Alone", "paragraphs": [{"context": CONTEXT, "qas": [qa]}]},  # no other paragraph
-        ]
-    }
-    path = tmp_path / "squad.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+        ],
+    )
     rows = list(retrieved_negatives(path, set(), MiniLMEncoder()))
     # One negative, from the other paragraph: the on-topic sentence, not the one naming the answer.
     assert len(rows) == 1 and rows[0]["article"] == "T"
@@ -114,14 +117,8 @@ def test_a_swapped_question_asks_about_another_name_of_the_article_against_the_s
         "In 1466, perhaps 40,000 people died of the plague in Paris. "
         "The disease had reached London by 1348, carried on ships."
     )
-    qa = {
-        "id": "q1",
-        "question": "How many people died of the plague in Paris in 1466?",
-        "answers": [{"text": "40,000", "answer_start": context.index("40,000")}],
-    }
-    data = {"data": [{"title": "T", "paragraphs": [{"context": context, "qas": [qa]}]}]}
-    path = tmp_path / "squad.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    qa = _qa("q1", "How many people died of the plague in Paris in 1466?", "40,000", context)
+    path = _squad_file(tmp_path, [{"title": "T", "paragraphs": [{"context": context, "qas": [qa]}]}])
     rows = list(swapped_questions(path, set()))
     assert len(rows) == 1
     row = rows[0]
