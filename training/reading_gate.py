@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.asking import is_yes_no
-from assistant.extractive.reader import ANSWERABLE
+from assistant.extractive.reader import ANSWERABLE, answer_logit
 from assistant.extractive.reading import GATE_FILE, MODEL_FILE, SentenceReader
 from evals.metrics import best_f1
 from training.data import load
@@ -51,13 +51,6 @@ SWAPS = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, math.inf)  # candidate swap margins
 WITHHELD_F1 = 0.2
 ANSWERABLE_KINDS = ("corpus", "single")
 KINDS = ("corpus", "single", "sentence", "paragraph", "oos")
-
-
-def answer_logit(answerable: float, margin: float, coefficients: tuple[float, float, float]) -> float:
-    """The combination measured: the logit of the answerability probability and the margin."""
-    a, m, b = coefficients
-    p = min(max(answerable, 1e-6), 1 - 1e-6)
-    return a * math.log(p / (1 - p)) + m * max(margin, -50.0) + b
 
 
 def _norm(text: str) -> str:

@@ -94,6 +94,14 @@ class ExtractiveSettings:
 _TYPED = frozenset({"number", "date", "place"})
 
 
+def answer_logit(answerable: float, margin: float, coefficients: tuple[float, float, float]) -> float:
+    """The abstention rule's score (``training/reading_gate.py`` fits the coefficients with this
+    same function): a * logit(answerability probability) + m * reader margin + b."""
+    a, m, b = coefficients
+    p = min(max(answerable, 1e-6), 1 - 1e-6)
+    return a * math.log(p / (1 - p)) + m * max(margin, -50.0) + b
+
+
 @dataclass(frozen=True)
 class _Scored:
     score: float  # probability that the sentence holds the answer
@@ -244,9 +252,10 @@ class Reader:
         """The abstention rule fitted with the sentence reader (``decline_below``)."""
         if reading is None or self.settings.decline_below == float("-inf"):
             return False
-        a, m, b = self.settings.decline_weights
-        p = min(max(confidence, 1e-6), 1 - 1e-6)
-        return a * math.log(p / (1 - p)) + m * max(reading.margin, -50.0) + b < self.settings.decline_below
+        return (
+            answer_logit(confidence, reading.margin, self.settings.decline_weights)
+            < self.settings.decline_below
+        )
 
     def short(self, question: str, reading: Reading | None) -> str | None:
         """The short answer: the sentence reader's best span over the chosen sentences when its
