@@ -10,6 +10,7 @@ from training.reading_data import (
     excluded_titles,
     file_examples,
     paragraph_examples,
+    read_articles,
     retrieved_negatives,
     swapped_questions,
     xquad_titles,
@@ -104,12 +105,12 @@ def test_a_retrieved_negative_is_the_closest_sentence_of_another_paragraph_that_
             {"title": "Alone", "paragraphs": [{"context": CONTEXT, "qas": [qa]}]},  # no other paragraph
         ],
     )
-    rows = list(retrieved_negatives(path, set(), MiniLMEncoder()))
+    rows = list(retrieved_negatives(read_articles(path, set()), path.name, MiniLMEncoder()))
     # One negative, from the other paragraph: the on-topic sentence, not the one naming the answer.
     assert len(rows) == 1 and rows[0]["article"] == "T"
     assert rows[0]["context"].startswith("The leaders are expected to discuss")
     assert rows[0]["start"] == rows[0]["end"] == -1 and rows[0]["id"] == "q1"
-    assert list(retrieved_negatives(path, {"T"}, MiniLMEncoder())) == []
+    assert list(retrieved_negatives(read_articles(path, {"T"}), path.name, MiniLMEncoder())) == []
 
 
 def test_a_swapped_question_asks_about_another_name_of_the_article_against_the_same_sentence(tmp_path):
@@ -119,7 +120,7 @@ def test_a_swapped_question_asks_about_another_name_of_the_article_against_the_s
     )
     qa = _qa("q1", "How many people died of the plague in Paris in 1466?", "40,000", context)
     path = _squad_file(tmp_path, [{"title": "T", "paragraphs": [{"context": context, "qas": [qa]}]}])
-    rows = list(swapped_questions(path, set()))
+    rows = list(swapped_questions(read_articles(path, set()), path.name))
     assert len(rows) == 1
     row = rows[0]
     # The sentence that answered the original question, now without a span...
@@ -131,4 +132,4 @@ def test_a_swapped_question_asks_about_another_name_of_the_article_against_the_s
         "How many people died of the plague in London in 1466?",
         "How many people died of the plague in Paris in 1348?",
     }
-    assert list(swapped_questions(path, {"T"})) == []
+    assert list(swapped_questions(read_articles(path, {"T"}), path.name)) == []

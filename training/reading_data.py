@@ -40,7 +40,9 @@ held-out xquad and the seed (docs/quality.md, seventh session); they stay for th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,13 +131,20 @@ def paragraph_examples(title: str, context: str, qas: list[dict], source: str) -
                 yield {**base, "q": q, "context": sentences[i], "start": -1, "end": -1, "id": qa["id"]}
 
 
-def file_examples(path: Path, exclude: set[str], only: set[str] | None = None) -> Iterator[dict]:
+def read_articles(path: Path, exclude: set[str], only: set[str] | None = None) -> list[dict]:
+    """The articles of a SQuAD-format file, without ``exclude`` (and only ``only``, if given)."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    for art in data:
-        if art["title"] in exclude or (only is not None and art["title"] not in only):
-            continue
+    return [a for a in data if a["title"] not in exclude and (only is None or a["title"] in only)]
+
+
+def article_examples(articles: list[dict], source: str) -> Iterator[dict]:
+    for art in articles:
         for p in art["paragraphs"]:
-            yield from paragraph_examples(art["title"], p["context"], p["qas"], path.name)
+            yield from paragraph_examples(art["title"], p["context"], p["qas"], source)
+
+
+def file_examples(path: Path, exclude: set[str], only: set[str] | None = None) -> Iterator[dict]:
+    yield from article_examples(read_articles(path, exclude, only), path.name)
 
 
 # A capitalised word inside a sentence (after a lower-case word: a name, not a sentence
@@ -144,17 +153,12 @@ _NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,]\d)")
 
 
-def swapped_questions(path: Path, exclude: set[str], seed: int = 13) -> Iterator[dict]:
+def swapped_questions(articles: list[dict], source: str, seed: int = 13) -> Iterator[dict]:
     """Each answerable question with one capitalised word or number that its answering sentence
     also holds (outside the answer) replaced by one of the same kind found only elsewhere in the
     article, paired with the answering sentence: no span."""
-    import random
-
     rng = random.Random(seed)
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    for art in data:
-        if art["title"] in exclude:
-            continue
+    for art in articles:
         article = " ".join(p["context"] for p in art["paragraphs"])
         pools = {kind: sorted(set(kind.findall(article))) for kind in (_NAME, _NUMBER)}
         for p in art["paragraphs"]:
@@ -190,7 +194,7 @@ def swapped_questions(path: Path, exclude: set[str], seed: int = 13) -> Iterator
                 m, new = rng.choice(choices)
                 yield {
                     "article": art["title"],
-                    "source": path.name,
+                    "source": source,
                     "q": q[: m.start()] + new + q[m.end() :],
                     "context": sentence,
                     "start": -1,
@@ -199,14 +203,13 @@ def swapped_questions(path: Path, exclude: set[str], seed: int = 13) -> Iterator
                 }
 
 
-def retrieved_negatives(path: Path, exclude: set[str], encoder) -> Iterator[dict]:
+def retrieved_negatives(articles: list[dict], source: str, encoder) -> Iterator[dict]:
     """Each answerable question with its article's closest sentence (cosine, the product's
     embedder) from another paragraph that holds none of its answers."""
     import numpy as np
 
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    for art in data:
-        if art["title"] in exclude or len(art["paragraphs"]) < 2:
+    for art in articles:
+        if len(art["paragraphs"]) < 2:
             continue
         sentences, owner = [], []
         for k, p in enumerate(art["paragraphs"]):
@@ -230,7 +233,7 @@ def retrieved_negatives(path: Path, exclude: set[str], encoder) -> Iterator[dict
                 if owner[i] != k and not any(t in _norm(sentences[i]) for t in texts):
                     yield {
                         "article": art["title"],
-                        "source": path.name,
+                        "source": source,
                         "q": qa["question"].strip(),
                         "context": sentences[i],
                         "start": -1,
@@ -273,15 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     seen: set[str] = set()
     for path in args.files:
-        for row in file_examples(path, exclude):
+        articles = read_articles(path, exclude)
+        kinds = [article_examples(articles, path.name)]
+        if encoder is not None:
+            kinds.append(retrieved_negatives(articles, path.name, encoder))
+        if args.swapped_questions:
+            kinds.append(swapped_questions(articles, path.name))
+        for row in itertools.chain(*kinds):
             # The same question in two files (v1.1 dev is in v2.0 dev): keep the first file's.
-            key = f"{row['id']}|{row['context']}"
-            if key not in seen:
-                seen.add(key)
-                rows.append(row)
-        extra = list(retrieved_negatives(path, exclude, encoder)) if encoder else []
-        extra += list(swapped_questions(path, exclude)) if args.swapped_questions else []
-        for row in extra:
             key = f"{row['id']}|{row['context']}"
             if key not in seen:
                 seen.add(key)
