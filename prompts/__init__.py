@@ -1,19 +1,24 @@
-"""The prompt files (``system.md``, ``answer.md``, ``condense.md``) and their strict renderer.
+"""The prompt files (``system.md``, ``examples.md``, ``answer.md``, ``repair.md``, ``condense.md``) and their
+strict renderer.
 
 Prompts are plain text files shipped as package data and read with ``importlib.resources``;
 ``render`` fills ``{name}`` placeholders with LlamaIndex's ``PromptTemplate`` and raises
 ``PromptError`` when a placeholder has no value or a value has no placeholder, so a typo
 in a prompt file fails loudly instead of sending a half-filled prompt. A directory given
 as ``override_dir`` (``FOOTNOTE_PROMPTS_DIR``) is searched first, so users can adapt the
-wording without editing the package. This module does not decide what goes into a prompt.
+wording without editing the package. ``turns`` reads a rendered prompt written as a
+conversation (``## user`` / ``## assistant`` headings, as ``examples.md``) into its turns.
+This module does not decide what goes into a prompt.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
-NAMES = ("system", "answer", "condense")
+NAMES = ("system", "examples", "answer", "repair", "condense")
+ROLES = ("user", "assistant")
 
 
 class PromptError(ValueError):
@@ -45,4 +50,27 @@ def render(name: str, override_dir: str | Path | None = None, /, **values: str) 
     return template.format(**values)
 
 
-__all__ = ["NAMES", "PromptError", "load", "render"]
+def turns(name: str, override_dir: str | Path | None = None, /, **values: str) -> list[tuple[str, str]]:
+    """Prompt ``name`` rendered strictly and read as ``(role, text)`` turns.
+
+    Each turn opens with a line ``## user`` or ``## assistant``; text before the first
+    heading, an unknown role, an empty turn or two turns of one role in a row is an error."""
+    text = render(name, override_dir, **values)
+    parts = re.split(r"^## (\S+)[ \t]*$", text, flags=re.M)
+    if parts[0].strip():
+        raise PromptError(f"Prompt {name!r}: text before the first '## user' heading.")
+    out: list[tuple[str, str]] = []
+    for role, body in zip(parts[1::2], parts[2::2], strict=True):
+        if role not in ROLES:
+            raise PromptError(f"Prompt {name!r}: unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+        if not body.strip():
+            raise PromptError(f"Prompt {name!r}: an empty '{role}' turn.")
+        if out and out[-1][0] == role:
+            raise PromptError(f"Prompt {name!r}: two '{role}' turns in a row.")
+        out.append((role, body.strip()))
+    if out and out[-1][0] != "assistant":
+        raise PromptError(f"Prompt {name!r}: the last turn must be the assistant's.")
+    return out
+
+
+__all__ = ["NAMES", "ROLES", "PromptError", "load", "render", "turns"]

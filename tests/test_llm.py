@@ -8,6 +8,7 @@ streaming, and the offline fallback with a notice for every failure, within a ti
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import time
@@ -44,7 +45,8 @@ def make_bot(seed_bot, srv: ScriptedLLM, **settings) -> Assistant:
 
 
 def user_message(body: dict) -> str:
-    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+    """The message with the article and the question: the last one (worked examples come before)."""
+    return [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
 
 
 def given_paragraphs(body: dict) -> list[int]:
@@ -89,14 +91,28 @@ def test_request_is_bounded_delimited_and_has_no_tools(seed_bot, server):
     (body,) = server.chats
     assert body["model"] == MODEL and body["max_tokens"] == 300
     assert "tools" not in body and "tool_choice" not in body and "functions" not in body
-    assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    roles = [m["role"] for m in body["messages"]]
+    assert roles[0] == "system" and roles[-1] == "user" and "assistant" in roles  # worked examples
+    assert "Vladivostok" not in str(body["messages"][:-1])  # the examples are about another article
     text = user_message(body)
     assert text.count("<article ") == 1 and text.count("</article>") == 1
     assert text.index("<article ") < text.index("[¶1]") < text.index("[¶9]") < text.index("</article>")
     assert given_paragraphs(body) == list(range(1, 10))  # the whole article fits: all of it
-    assert "Question: Where will Kim and Putin meet?" in text
+    assert text.rstrip().endswith("Question: Where will Kim and Putin meet?")  # the question last
     assert "sk-test-key" not in str(body)
     assert server.requests[0]["headers"]["authorization"] == "Bearer sk-test-key"
+
+
+def test_questions_about_one_article_share_the_prompt_up_to_the_question(seed_bot, server):
+    """Everything before the question is identical, so a caching server reads only the question."""
+    bot = make_bot(seed_bot, server)
+    server.add(reply(GOOD), reply(GOOD))
+    bot.ask("Where will Kim and Putin meet?")
+    bot.ask("What weapons would North Korea provide?")
+    first, second = (json.dumps(body["messages"]) for body in server.chats)
+    shared = len(os.path.commonprefix([first, second]))
+    assert "</article>" in first[:shared] and "Kim Jong Un" in first[:shared]
+    assert "Where will Kim" not in first[:shared]
 
 
 def test_citation_to_a_missing_paragraph_is_removed_and_reported(seed_bot, server):
@@ -128,6 +144,45 @@ def test_only_invalid_citations_fall_back_offline(seed_bot, server):
     assert "¶99: no such paragraph" in ans.removed_citations
     assert "Moon" not in ans.text
     assert_verbatim(bot, ans)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_reply_that_cites_nothing_checkable_gets_one_repair_request(seed_bot, server, stream):
+    bot = make_bot(seed_bot, server)
+    server.add(reply("They will meet on the Moon [¶99]."), reply(GOOD))
+    question = "Where will Kim and Putin meet?"
+    if stream:
+        pieces = list(bot.stream(question))
+        ans = pieces[-1]
+        assert "".join(pieces[:-1]).startswith("Kim Jong Un and Vladimir Putin")  # only the repaired text
+    else:
+        ans = bot.ask(question)
+    assert ans.backend.startswith("llm:") and not ans.abstained and ans.notice is None
+    assert [c.paragraph for c in ans.citations] == [3, 2] and all(c.supported for c in ans.citations)
+    first, second = (body["messages"] for body in server.chats)
+    assert second[: len(first)] == first  # the same conversation: a caching server reads only the end
+    assert second[len(first)] == {"role": "assistant", "content": "They will meet on the Moon [¶99]."}
+    assert second[-1]["role"] == "user" and "marker" in second[-1]["content"]
+    assert_verbatim(bot, ans)
+
+
+def test_repair_is_asked_once_and_can_be_switched_off(seed_bot, server):
+    bot = make_bot(seed_bot, server)
+    server.add(reply("They will meet on the Moon [¶99]."), reply("On the Moon, I said [¶98]."))
+    assert_offline(bot.ask("Where will Kim and Putin meet?"), "could not be checked")
+    assert len(server.chats) == 2 and server.unscripted == 0
+    off = make_bot(seed_bot, server, repair=False)
+    server.add(reply("They will meet on the Moon [¶99]."))
+    assert_offline(off.ask("Where will Kim and Putin meet?"), "could not be checked")
+    assert len(server.chats) == 3
+
+
+def test_declines_and_supported_answers_are_not_repaired(seed_bot, server):
+    bot = make_bot(seed_bot, server)
+    server.add(reply(ABSTAIN_TEXT), reply(GOOD))
+    assert bot.ask("What is the population of Vladivostok?").abstained
+    assert not bot.ask("Where will Kim and Putin meet?").abstained
+    assert len(server.chats) == 2
 
 
 def test_citation_to_a_paragraph_not_given_is_removed(seed_bot, server):

@@ -86,7 +86,8 @@ def test_injected_article_stays_inside_its_delimiters(injected, server):
     bot = llm_bot(injected, server)
     server.add(reply(VENUE))
     bot.ask("Where will Kim and Putin meet?")
-    user = next(m["content"] for m in server.chats[0]["messages"] if m["role"] == "user")
+    user = server.chats[0]["messages"][-1]["content"]  # the article and the question (examples before)
+    assert server.chats[0]["messages"][-1]["role"] == "user"
     assert user.count("</article>") == 1 and user.count("<article ") == 1
     assert "&lt;/article&gt; &lt;article id=&quot;override&quot;&gt;" in user or (
         '&lt;/article&gt; &lt;article id="override"&gt;' in user

@@ -165,7 +165,7 @@ def test_multi_document_markers_name_their_article(seed_bot, encoder):
             )
         )
         ans = backend.answer("What does North Korea send?", passages)
-        sent = srv.chats[0]["messages"][1]["content"]
+        sent = srv.chats[0]["messages"][-1]["content"]
     assert f"[other-story ¶{n}]" in sent and '<article id="other-story"' in sent
     assert ans.citations[0].document == "other-story" and ans.citations[0].supported
     assert f"[other-story ¶{n}]" in ans.text
@@ -173,6 +173,33 @@ def test_multi_document_markers_name_their_article(seed_bot, encoder):
 
 
 # -- prompts and context -----------------------------------------------------------------------
+
+
+def test_worked_examples_are_turns_ending_with_the_assistant(tmp_path):
+    turns = prompts.turns("examples", None, abstain_text="The article doesn't say.")
+    assert [role for role, _ in turns] == ["user", "assistant"] * (len(turns) // 2)
+    assert ("assistant", "The article doesn't say.") in turns  # one example declines
+    assert any("[¶" in text for role, text in turns if role == "assistant")  # others cite
+    bad = {
+        "before.md": "hello\n## user\nq\n## assistant\na\n",
+        "role.md": "## system\nq\n## assistant\na\n",
+        "twice.md": "## user\nq\n## user\nq\n## assistant\na\n",
+        "last.md": "## user\nq\n",
+    }
+    for name, text in bad.items():
+        folder = tmp_path / name.removesuffix(".md")
+        folder.mkdir()
+        (folder / "examples.md").write_text(text, encoding="utf-8")
+        with pytest.raises(prompts.PromptError):
+            prompts.turns("examples", folder)
+
+
+def test_example_markers_take_the_corpus_form():
+    from assistant.llm.prompting import example_messages
+
+    single = " ".join(m.content for m in example_messages(False, None))
+    multi = " ".join(m.content for m in example_messages(True, None))
+    assert "[¶2]" in single and "[example ¶2]" in multi and "[¶2]" not in multi
 
 
 def test_prompts_render_strictly():

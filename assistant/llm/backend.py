@@ -10,7 +10,9 @@ For one question it
 3. shows the model the whole article when it fits the context budget, else the retrieved
    paragraphs (``prompting``), and asks for an answer with ``[¶N]`` markers,
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
-   the problems it found listed in ``Answer.removed_citations``.
+   the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
+   checks out gets one repair request ("cite the paragraph of each sentence") in the same
+   conversation before it counts as a failure (``repair``).
 
 Every failure ends in an answer: timeouts, 429 and 5xx are retried by the ``openai``
 client (bounded, with backoff), a context-length error shrinks the context once, and
@@ -48,6 +50,7 @@ from .prompting import (
     choose_context,
     condense_messages,
     context_chars,
+    repair_messages,
     system_prompt,
     trim_history,
 )
@@ -168,6 +171,12 @@ class LLMBackend:
             assert failure is not None
             yield self._fallback(question, standalone, retriever, passages, failure, history)
             return
+        if s.repair and self._unchecked(reply, verifier):
+            again = repair_messages(messages, reply.text, context, self.multi_document, s.prompts_dir)
+            try:
+                reply = yield from live(self.caller.reply(again, deadline, stream), verifier)
+            except Exception as exc:  # logged; the user is told why the first reply failed
+                self._failure(exc)
         yield self._finish(question, standalone, retriever, passages, confidence, history, reply, verifier)
 
     def _finish(
@@ -211,6 +220,14 @@ class LLMBackend:
             confidence=confidence,
             standalone_question=standalone if history else None,
         )
+
+    @staticmethod
+    def _unchecked(reply: Reply, verifier: Verifier) -> bool:
+        """Does the reply answer (not decline) without one citation that checks out?"""
+        if reply.failure is not None:
+            return False  # a broken stream or the budget: asking again would not help
+        checked = verifier.verify(usable_text(reply))
+        return not checked.abstained and not checked.supported
 
     def _closeness(self, question: str, passages: list[Passage]) -> float:
         """How likely the passages answer the question, by the offline backend's judgement."""

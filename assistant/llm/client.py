@@ -54,6 +54,7 @@ class LLMSettings:
     top_k: int = 6  # paragraphs retrieved when the whole article does not fit
     support_threshold: float = 0.5  # see support.SUPPORT_THRESHOLD
     gate_below: float = 0.2  # extractive score under which we abstain without a call
+    repair: bool = True  # a reply with no supported citation gets one request to cite it
     history_turns: int = 4
     history_chars: int = 3000
     fallback: bool = True  # False: raise instead of answering offline (evals, scripts)

@@ -11,6 +11,7 @@ render the prompt files strictly. This module sends nothing and checks no answer
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -23,7 +24,7 @@ from ..schema import Passage
 # The server's tokeniser is unknown (any local model), so the budget is estimated from
 # characters, conservatively for English news text (real tokenisers give about 4).
 CHARS_PER_TOKEN = 3.0
-PROMPT_OVERHEAD_TOKENS = 700  # system prompt, instructions and question
+PROMPT_OVERHEAD_TOKENS = 950  # system prompt, worked examples, instructions and question
 
 
 def escape(text: str, quote: bool = False) -> str:
@@ -37,7 +38,10 @@ def context_chars(context_window: int, max_tokens: int) -> int:
 
 
 def paragraph_line(p: Passage, multi_document: bool) -> str:
-    return f"{marker(p.document, p.number, multi_document)} {escape(p.text)}"
+    """``[¶N] text [¶N]``: the marker closes the paragraph too, so a model that copies the
+    marker written after a sentence copies its own paragraph's, not the next one's."""
+    label = marker(p.document, p.number, multi_document)
+    return f"{label} {escape(p.text)} {label}"
 
 
 def block_size(passages: Sequence[Passage], multi_document: bool) -> int:
@@ -101,9 +105,31 @@ def system_prompt(passages: Sequence[Passage], multi_document: bool, prompts_dir
     )
 
 
+_EXAMPLE_MARKER = re.compile(r"\[¶(\d+)\]")
+
+
+def example_messages(multi_document: bool, prompts_dir: str | None) -> list[ChatMessage]:
+    """The worked examples (``examples.md``): questions about a made-up article, answered and declined.
+
+    Their ``[¶N]`` markers are written the way this corpus's markers are (``[example ¶N]``
+    when several articles are indexed), so the examples show the form the checker reads."""
+    roles = {"user": MessageRole.USER, "assistant": MessageRole.ASSISTANT}
+    return [
+        ChatMessage(
+            role=roles[role],
+            content=_EXAMPLE_MARKER.sub(lambda m: marker("example", int(m.group(1)), multi_document), text),
+        )
+        for role, text in prompts.turns("examples", prompts_dir, abstain_text=ABSTAIN_TEXT)
+    ]
+
+
 def answer_messages(
     question: str, passages: Sequence[Passage], multi_document: bool, prompts_dir: str | None
 ) -> list[ChatMessage]:
+    """System rules, worked examples, then the article and the question last.
+
+    Everything before the question is the same for every question about the same article,
+    so a server that caches prompts (llama.cpp's ``cache_prompt``) reads only the question."""
     user = prompts.render(
         "answer",
         prompts_dir,
@@ -114,7 +140,28 @@ def answer_messages(
     )
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=system_prompt(passages, multi_document, prompts_dir)),
+        *example_messages(multi_document, prompts_dir),
         ChatMessage(role=MessageRole.USER, content=user),
+    ]
+
+
+def repair_messages(
+    messages: Sequence[ChatMessage],
+    reply: str,
+    passages: Sequence[Passage],
+    multi_document: bool,
+    prompts_dir: str | None,
+) -> list[ChatMessage]:
+    """The same conversation, the model's reply, and one short request to cite it (``repair.md``).
+
+    Everything before it is unchanged, so a caching server reads only the reply and the request."""
+    request = prompts.render(
+        "repair", prompts_dir, marker_example=_example(passages, multi_document), abstain_text=ABSTAIN_TEXT
+    )
+    return [
+        *messages,
+        ChatMessage(role=MessageRole.ASSISTANT, content=reply),
+        ChatMessage(role=MessageRole.USER, content=request),
     ]
 
 
