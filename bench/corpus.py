@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "bench" / ".corpora"
-XQUAD = Path("/work/shared/datasets/xquad-en-dev.json")
+XQUAD = Path(__file__).resolve().parent.parent / "evals" / "data" / "xquad-en-dev.json"
 SEED = ROOT / "seeds" / "kim-putin-summit.txt"
 PARAGRAPHS_PER_ARTICLE = 10
 _WORD = re.compile(r"[A-Za-z]{4,}")

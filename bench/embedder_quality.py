@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-READER_DATA = Path("/work/shared/datasets/reader-questions/reader-questions.jsonl")
+READER_DATA = Path(__file__).resolve().parent.parent / "evals" / "data" / "reader-questions" / "reader-questions.jsonl"
 READER_ANSWERABLE = ("paraphrase", "typo", "two-paragraph")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT = Path("/work/shared/datasets/reader-questions/reader-questions.jsonl")
+DEFAULT = Path(__file__).resolve().parent.parent / "evals" / "data" / "reader-questions" / "reader-questions.jsonl"
 
 
 def main() -> int:
