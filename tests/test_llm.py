@@ -221,7 +221,8 @@ def test_a_miscited_claim_gets_the_supporting_paragraph_added(seed_bot, server):
     server.add(reply("Shoigu visited Pyongyang and proposed a trilateral naval drill involving China [¶4]."))
     ans = bot.ask("What did Shoigu propose in Pyongyang?")
     assert ans.backend.startswith("llm:") and ans.text.endswith("[¶4] [¶6].")
-    assert [(c.paragraph, c.supported) for c in ans.citations] == [(4, False), (6, True)]
+    # The supporting citation comes first; the flagged one the model wrote stays visible.
+    assert [(c.paragraph, c.supported) for c in ans.citations] == [(6, True), (4, False)]
     assert "¶6 supports it: citation added" in ans.removed_citations
     assert_verbatim(bot, ans)
 

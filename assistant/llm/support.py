@@ -302,7 +302,8 @@ class Verifier:
                     problems.append(
                         f"{self._label(better.document, better.paragraph)} supports it: citation added"
                     )
-                    return Checked(with_marker(text, label), [*citations, better], problems)
+                    # The checked citation first: it is the one that supports the sentence.
+                    return Checked(with_marker(text, label), [better, *citations], problems)
             return Checked(text, citations, problems)
         if is_decline(claim) or (len(set(terms(claim))) < 2 and not re.search(r"\d", claim)):
             # "Yes." / "In short:" state nothing to check; "The article does not give the date."
