@@ -49,7 +49,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     update, close = progress_bar()
     try:
         bot = Assistant.open(
-            args.paths, args.index_dir, backend="extractive", rebuild=args.rebuild, progress=update
+            args.paths,
+            args.index_dir,
+            backend="extractive",
+            rebuild=args.rebuild,
+            progress=update,
+            when_writing="fail",  # a second writer stops at once
         )
     finally:
         close()
@@ -96,19 +101,29 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .assistant import Assistant
     from .question import clean_question
 
     question = clean_question(args.question)  # fail fast, before loading anything
-    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+    with _open(args) as bot:
         _print_answer(bot.ask(question), args.json)
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def _open(args: argparse.Namespace):
+    """The ``Assistant`` for ``ask``/``chat``, with a progress bar if it must build (or wait for) the index."""
     from .assistant import Assistant
 
-    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+    update, close = progress_bar(leave=False)
+    try:
+        return Assistant.open(
+            _sources(args), args.index_dir, backend=args.backend, progress=update, **_model(args)
+        )
+    finally:
+        close()
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    with _open(args) as bot:
         return _chat(bot)
 
 
