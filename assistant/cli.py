@@ -1,4 +1,4 @@
-"""The ``footnote`` command line: ``ingest``, ``ask``, ``chat``, ``ui`` and ``eval``.
+"""The ``footnote`` command line: ``ingest``, ``watch``, ``ask``, ``chat``, ``ui`` and ``eval``.
 
 This is an edge: it turns ``FootnoteError``s into a one-line message on stderr and an
 exit code (2 bad input, 3 index, 4 configuration, 5 backend), never a traceback, and it
@@ -148,6 +148,14 @@ def _chat(bot) -> int:
         history.append((question, answer.text))
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    report = lambda line: print(safe(line), flush=True)  # noqa: E731
+    Watcher(args.folder, args.index_dir, debounce=args.debounce, poll=args.poll, report=report).run()
+    return 0
+
+
 def cmd_ui(argv: list[str]) -> int:
     try:
         from .ui.app import main as ui_main
@@ -201,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         common(p)
         p.set_defaults(func=func)
+
+    p = sub.add_parser("watch", help="keep a folder's index up to date as its files change")
+    p.add_argument("folder", metavar="FOLDER")
+    p.add_argument("--debounce", type=float, default=0.5, help="seconds of quiet before an update")
+    p.add_argument("--poll", action="store_true", help="poll instead of file events (network filesystems)")
+    common(p, sources=False)
+    p.set_defaults(func=cmd_watch)
 
     sub.add_parser("ui", help="start the web UI (see `footnote ui --help`)", add_help=False)
     sub.add_parser("eval", help="run evaluation suites (see `footnote eval --help`)", add_help=False)

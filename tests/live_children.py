@@ -4,7 +4,7 @@ Run as ``python -m tests.live_children reader|writer ...`` from the project root
 ``HashEncoder`` (the encoder seam is ours); everything else is the product: real index files,
 real locks, real Chroma. The reader prints one JSON line per answer (or per error); the
 writer prints one line per progress report and can pause just before the swap (``--pause-at-swap``)
-so a test can kill it there.
+so a test can kill it there. ``Child`` runs any command and collects its output lines.
 """
 
 from __future__ import annotations
@@ -12,13 +12,66 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from tests.index_fakes import HashEncoder
 
+ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "What did the council discuss about the harbour budget?"
+
+
+class Child:
+    """A child process whose stdout lines are collected by a thread."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def of(cls, *args: str) -> Child:
+        """This module run as a child: ``reader`` or ``writer`` (see ``main``)."""
+        return cls([sys.executable, "-m", "tests.live_children", *args])
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.strip())
+
+    def wait_for(self, test, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while time.monotonic() < deadline:
+            for line in self.lines[seen:]:
+                if test(line):
+                    return line
+            seen = len(self.lines)
+            if self.proc.poll() is not None and seen == len(self.lines):
+                self._thread.join(1)
+                for line in self.lines[seen:]:
+                    if test(line):
+                        return line
+                raise AssertionError(f"child exited ({self.proc.returncode}): {self.lines[-5:]}")
+            time.sleep(0.02)
+        raise AssertionError(f"timed out; last lines: {self.lines[-5:]}")
+
+    def records(self) -> list[dict]:
+        return [json.loads(x) for x in list(self.lines) if x.startswith("{")]
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self._thread.join(5)
 
 
 def reader(index_dir: Path, corpus: Path, stop: Path, fresh: bool) -> None:

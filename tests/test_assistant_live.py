@@ -8,11 +8,8 @@ version yet waits for the writer, a second writer is refused.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,53 +21,7 @@ from index.errors import WriterBusy
 from index.reader import find_sources
 from index.store import build_index, open_index
 from tests.index_fakes import HashEncoder, paragraphs, write_article
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class Child:
-    """A child process whose stdout lines are collected by a thread."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.live_children", *args],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line.strip())
-
-    def wait_for(self, test, timeout: float = 60.0) -> str:
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while time.monotonic() < deadline:
-            for line in self.lines[seen:]:
-                if test(line):
-                    return line
-            seen = len(self.lines)
-            if self.proc.poll() is not None and seen == len(self.lines):
-                self._thread.join(1)
-                for line in self.lines[seen:]:
-                    if test(line):
-                        return line
-                raise AssertionError(f"child exited ({self.proc.returncode}): {self.lines[-5:]}")
-            time.sleep(0.02)
-        raise AssertionError(f"timed out; last lines: {self.lines[-5:]}")
-
-    def records(self) -> list[dict]:
-        return [json.loads(x) for x in list(self.lines) if x.startswith("{")]
-
-    def stop(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
-        self._thread.join(5)
+from tests.live_children import Child
 
 
 def _corpus(tmp_path: Path, old: int = 4, new_docs: int = 0, per_doc: int = 50) -> Path:
@@ -90,11 +41,11 @@ def test_reader_answers_every_question_while_2000_paragraphs_are_ingested(tmp_pa
     build_index(index, find_sources([corpus]), HashEncoder())
     _corpus(tmp_path, old=0, new_docs=40, per_doc=50)  # 2,000 paragraphs more
     stop = tmp_path / "stop"
-    writer = Child("writer", str(index), str(corpus), "--delay", "0.1")
+    writer = Child.of("writer", str(index), str(corpus), "--delay", "0.1")
     reader = None
     try:
         writer.wait_for(lambda line: line.startswith("embed"))
-        reader = Child("reader", str(index), str(corpus), "--stop", str(stop), "--fresh")
+        reader = Child.of("reader", str(index), str(corpus), "--stop", str(stop), "--fresh")
         reader.wait_for(lambda line: '"notice"' in line and "being updated" in line)
         writer.wait_for(lambda line: line.startswith("finished"))
         assert versions.writer_active(index) is False
@@ -127,12 +78,12 @@ def test_writer_killed_while_embedding_storing_and_swapping(tmp_path):
     enc = HashEncoder()
     build_index(index, find_sources([corpus]), enc)
     stop = tmp_path / "stop"
-    reader = Child("reader", str(index), str(corpus), "--stop", str(stop))
+    reader = Child.of("reader", str(index), str(corpus), "--stop", str(stop))
     try:
         reader.wait_for(lambda line: '"kind": "live"' in line)
         _corpus(tmp_path, old=0, new_docs=10, per_doc=20)
         for stage, extra in (("embed", ()), ("store", ()), ("swap", ("--pause-at-swap",))):
-            writer = Child("writer", str(index), str(corpus), "--delay", "0.05", *extra)
+            writer = Child.of("writer", str(index), str(corpus), "--delay", "0.05", *extra)
             try:
                 writer.wait_for(lambda line, s=stage: line.startswith(s))
                 os.kill(writer.proc.pid, signal.SIGKILL)
