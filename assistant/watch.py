@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from index.errors import IndexStoreError, SourceError, WriterBusy
+from index.errors import IndexStoreError, InputError, SourceError, WriterBusy
 from index.manifest import IngestSummary
 from index.reader import find_sources, supported_suffixes
 from index.store import build_index
@@ -156,3 +156,10 @@ class Watcher:
         if lock is not None:
             lock.release()
 
+
+
+def start_watching(sources: list[str] | None, bot: Any, report: Callable[[str], Any] = print) -> threading.Event:
+    """Watch the one folder ``bot`` was opened on, in a thread (``footnote ui --watch``)."""
+    if not sources or len(sources) != 1 or not Path(sources[0]).is_dir():
+        raise InputError("--watch needs exactly one folder as --source.")
+    return Watcher(sources[0], bot.index_dir, bot.store.encoder, report=report).start()
