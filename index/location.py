@@ -19,8 +19,9 @@ generation besides), so a version in use is never deleted under a reader.
 ``ServerIndex`` (``FOOTNOTE_CHROMA_URL``) keeps each build as a pair of collections on
 the server and the manifest in a one-record ``<namespace>.meta`` collection whose single
 upsert is the swap. The server holds no leases (readers may be on other machines): the
-previous generation is kept, and a reader moves on at its next question. Everything an index needs lives on the server, so any client can open
-it; BM25 is rebuilt from the stored paragraphs at open.
+previous generation is kept, and a reader moves on at its next question. Everything an
+index needs lives on the server, so any client can open it; BM25 is rebuilt from the
+stored paragraphs at open.
 
 This module does not parse, embed or rank (see ``ingest``, ``store``).
 """

@@ -17,6 +17,18 @@ from tests.test_ui_support import free_port
 pytestmark = pytest.mark.slow
 
 
+def _connect(url: str, timeout: float = 60.0) -> Client:
+    """A client once the server listens (it prints its address just before it starts serving)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return Client(url, verbose=False)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def test_ui_answers_during_an_upload_and_serves_the_folder_as_it_changes(tmp_path):
     folder = tmp_path / "news"
     folder.mkdir()
@@ -27,7 +39,7 @@ def test_ui_answers_during_an_upload_and_serves_the_folder_as_it_changes(tmp_pat
     )
     try:
         ui.wait_for(lambda line: line.startswith("footnote UI:"), timeout=180)
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client = _connect(f"http://127.0.0.1:{port}/")
         big = tmp_path / "upload.md"  # about 1,600 sentences to embed
         write_article(big, "A long report", paragraphs("tideland", 800))
         uploaded: dict[str, float] = {}
