@@ -5,7 +5,9 @@ index when its manifest matches them and rebuilds it when a file or the embeddin
 changed. ``ask`` cleans the question, hands it to the backend with the conversation and the
 retriever, then checks every citation against the index before returning. It knows no
 backend's internals: each backend (``extractive``, ``llm``) owns its policies for follow-ups
-and declines. Configuration is passed explicitly; there is no global settings object. This
+and declines. While another process writes the index, it answers from the last complete
+version, says so in each answer's notice, and moves to the new version at the next
+question or on ``refresh()`` (``live``). Configuration is passed explicitly; there is no global settings object. This
 module does not parse, embed, rank or answer by itself.
 """
 
@@ -18,11 +20,12 @@ from typing import Any
 
 from index.embedding import MiniLMEncoder
 from index.reader import find_sources
-from index.store import IndexStore, Progress, build_index, is_current, open_index
+from index.store import IndexStore, Progress, open_index
 
 from .backend import Backend, History, as_backend
 from .citations import verify
 from .config import SEEDS_DIR, default_index_dir
+from .live import LiveIndex, View, prepare
 from .question import clean_question
 from .registry import check_backend, make_backend, warm_backend
 from .retriever import RetrievalSettings, Retriever
@@ -44,8 +47,7 @@ class Assistant:
         index_dir: Path,
         sources: list[Path] | None = None,
     ) -> None:
-        self.store = store
-        self.retriever = retriever
+        self._live = LiveIndex(store, retriever)
         self.backend: Backend = as_backend(backend)
         self.index_dir = index_dir
         self.sources = sources or []
@@ -63,6 +65,7 @@ class Assistant:
         encoder: MiniLMEncoder | None = None,
         retrieval: RetrievalSettings | None = None,
         extractive: Any = None,
+        when_writing: str = "read",
         **backend_settings: Any,
     ) -> Assistant:
         """Open the index of ``sources`` (default: the seed article), building it if needed.
@@ -70,7 +73,9 @@ class Assistant:
         ``backend`` is a name (``extractive``, ``llm``, ``local``; default ``FOOTNOTE_BACKEND``,
         else ``llm`` when an OpenAI key or base URL is set, else ``extractive``) or an object
         with ``answer(question, passages)``. ``extractive`` takes ``ExtractiveSettings``; other
-        keywords go to the chosen backend (``model=``, ``timeout=``...).
+        keywords go to the chosen backend (``model=``, ``timeout=``...). While another process
+        writes the index it opens the last complete version (waiting for the writer's first
+        one if there is none yet); ``when_writing="fail"`` raises ``WriterBusy`` instead.
         """
         encoder = encoder or MiniLMEncoder()
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
@@ -78,51 +83,83 @@ class Assistant:
         index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
         check_backend(backend, backend_settings)  # a bad model is reported before a long ingest
         warm_backend(backend)
-        summary = None
-        if rebuild or not is_current(index_path, files, encoder):
-            summary = build_index(index_path, files, encoder, progress=progress, full=rebuild)
+        summary = prepare(
+            index_path, files, encoder, rebuild=rebuild, progress=progress, when_writing=when_writing
+        )
         store = open_index(index_path, encoder)
         retriever = Retriever(store, encoder, retrieval)
         multi = len(store.documents) > 1
         chosen = make_backend(backend, multi, extractive, backend_settings)
         bot = cls(store, retriever, chosen, index_path, [f.path for f in files])
         bot.ingest_summary = summary  # what this open() changed in the index, if anything
+        bot._live = LiveIndex(store, retriever, index_path, retrieval, bot._moved)
         return bot
+
+    # -- the version answered from -------------------------------------------------
+    @property
+    def store(self) -> IndexStore:
+        return self._live.view.store
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._live.view.retriever
+
+    def refresh(self) -> bool:
+        """Move to the index's newest complete version now; True if there was a newer one."""
+        return self._live.refresh()
+
+    def _moved(self, view: View) -> None:
+        multi = len(view.store.documents) > 1
+        for backend in (self.backend, getattr(self.backend, "extractive", None)):
+            if hasattr(backend, "multi_document"):
+                backend.multi_document = multi
 
     # -- the two seams -------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        return self.retriever.retrieve(clean_question(question), top_k=top_k)
+        with self._live.use() as view:
+            return view.retriever.retrieve(clean_question(question), top_k=top_k)
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
-        return self._checked(self.backend.answer(question, passages))
+        with self._live.use() as view:
+            return self._checked(self.backend.answer(question, passages), view)
 
     # -- composed ------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer ``question`` (optionally a follow-up within ``history``) with checked citations."""
-        return self._checked(self.backend.ask(clean_question(question), list(history or []), self.retriever))
+        with self._live.use() as view:
+            answer = self.backend.ask(clean_question(question), list(history or []), view.retriever)
+            return self._checked(answer, view)
 
     def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they arrive, then the full checked ``Answer``."""
-        for piece in self.backend.stream(clean_question(question), list(history or []), self.retriever):
-            yield self._checked(piece) if isinstance(piece, Answer) else piece
+        with self._live.use() as view:
+            for piece in self.backend.stream(clean_question(question), list(history or []), view.retriever):
+                yield self._checked(piece, view) if isinstance(piece, Answer) else piece
 
-    def _checked(self, answer: Answer) -> Answer:
-        """Drop any citation whose quote is not verbatim in the paragraph it names."""
+    def _checked(self, answer: Answer, view: View | None = None) -> Answer:
+        """Drop any citation whose quote is not verbatim in the paragraph it names; say if
+        the index is being updated (and which version answered)."""
+        view = view or self._live.view
         kept, removed = [], list(answer.removed_citations)
         for c in answer.citations:
-            if verify(c, self.store.paragraph(c.document, c.paragraph)):
+            if verify(c, view.store.paragraph(c.document, c.paragraph)):
                 kept.append(c)
             else:
                 removed.append(f"¶{c.paragraph}: quote not found in the paragraph")
+        updating = self._live.notice(view)
+        if updating:
+            notice = f"{answer.notice} ({updating})" if answer.notice else updating.capitalize() + "."
+            answer = dataclasses.replace(answer, notice=notice)
         if len(kept) == len(answer.citations):
             return answer
         return dataclasses.replace(answer, citations=kept, removed_citations=removed)
 
     def close(self) -> None:
-        """Stop what the backend started (a local model server); the index needs no closing."""
+        """Stop what the backend started (a local model server) and release the index version."""
         close = getattr(self.backend, "close", None)
         if close is not None:
             close()
+        self._live.close()
 
     def __enter__(self) -> Assistant:
         return self

@@ -1,4 +1,4 @@
-"""The ``footnote`` command line: ``ingest``, ``ask``, ``chat``, ``ui`` and ``eval``.
+"""The ``footnote`` command line: ``ingest``, ``watch``, ``ask``, ``chat``, ``ui`` and ``eval``.
 
 This is an edge: it turns ``FootnoteError``s into a one-line message on stderr and an
 exit code (2 bad input, 3 index, 4 configuration, 5 backend), never a traceback, and it
@@ -49,7 +49,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     update, close = progress_bar()
     try:
         bot = Assistant.open(
-            args.paths, args.index_dir, backend="extractive", rebuild=args.rebuild, progress=update
+            args.paths,
+            args.index_dir,
+            backend="extractive",
+            rebuild=args.rebuild,
+            progress=update,
+            when_writing="fail",  # a second writer stops at once
         )
     finally:
         close()
@@ -96,19 +101,29 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .assistant import Assistant
     from .question import clean_question
 
     question = clean_question(args.question)  # fail fast, before loading anything
-    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+    with _open(args) as bot:
         _print_answer(bot.ask(question), args.json)
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def _open(args: argparse.Namespace):
+    """The ``Assistant`` for ``ask``/``chat``, with a progress bar if it must build (or wait for) the index."""
     from .assistant import Assistant
 
-    with Assistant.open(_sources(args), args.index_dir, backend=args.backend, **_model(args)) as bot:
+    update, close = progress_bar(leave=False)
+    try:
+        return Assistant.open(
+            _sources(args), args.index_dir, backend=args.backend, progress=update, **_model(args)
+        )
+    finally:
+        close()
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    with _open(args) as bot:
         return _chat(bot)
 
 
@@ -131,6 +146,14 @@ def _chat(bot) -> int:
             continue
         _print_answer(answer, as_json=False)
         history.append((question, answer.text))
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import Watcher
+
+    report = lambda line: print(safe(line), flush=True)  # noqa: E731
+    Watcher(args.folder, args.index_dir, debounce=args.debounce, poll=args.poll, report=report).run()
+    return 0
 
 
 def cmd_ui(argv: list[str]) -> int:
@@ -186,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         common(p)
         p.set_defaults(func=func)
+
+    p = sub.add_parser("watch", help="keep a folder's index up to date as its files change")
+    p.add_argument("folder", metavar="FOLDER")
+    p.add_argument("--debounce", type=float, default=0.5, help="seconds of quiet before an update")
+    p.add_argument("--poll", action="store_true", help="poll instead of file events (network filesystems)")
+    common(p, sources=False)
+    p.set_defaults(func=cmd_watch)
 
     sub.add_parser("ui", help="start the web UI (see `footnote ui --help`)", add_help=False)
     sub.add_parser("eval", help="run evaluation suites (see `footnote eval --help`)", add_help=False)

@@ -26,10 +26,15 @@ def default_index_dir(sources: list[SourceFile], roots: list[str | Path] | None 
     """A stable index location for a set of sources (same files, same index).
 
     With ``roots`` (the files and folders the user named), the location depends on those
-    only, so adding or deleting a file in a folder updates the same index incrementally.
+    only, so adding or deleting a file in a folder updates the same index incrementally
+    (a folder's index is named after the folder, not after its files, so it does not move
+    when the folder goes from one article to two).
     """
     paths = [Path(r).expanduser().resolve() for r in roots] if roots else [s.path.resolve() for s in sources]
     key = "\n".join(sorted(str(p) for p in paths))
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    name = slugify(sources[0].doc_id if len(sources) == 1 else f"{sources[0].path.parent.name}-corpus")
+    if len(paths) == 1 and paths[0].is_dir():
+        name = slugify(f"{paths[0].name}-corpus")
+    else:
+        name = slugify(sources[0].doc_id if len(sources) == 1 else f"{sources[0].path.parent.name}-corpus")
     return home() / "indexes" / f"{name[:40]}-{digest}"

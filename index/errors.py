@@ -34,6 +34,10 @@ class IndexStoreError(FootnoteError):
     exit_code = 3
 
 
+class WriterBusy(IndexStoreError):
+    """Another process holds the index's writer lock (readers answer from the last version)."""
+
+
 class ConfigurationError(FootnoteError):
     """Settings (environment variables or arguments) are invalid or incomplete."""
 
@@ -54,4 +58,5 @@ __all__ = [
     "InputError",
     "QuestionError",
     "SourceError",
+    "WriterBusy",
 ]

@@ -11,8 +11,8 @@ is the same as before, even if it moved to another number, so editing one paragr
 an article re-embeds just its changed sentences (and its heading, which is not stored).
 The new state is written as a new build and made current in one atomic step (see
 ``location``); a crash, a full disk or a kill at any point leaves the previous index as
-it was. One writer at a time: a second process gets a clear ``IndexStoreError`` instead
-of waiting. A different embedding model or way of deriving vectors (``manifest.VECTORS``),
+it was. One writer at a time (``versions.writer_lock``): a second gets ``WriterBusy`` at
+once (or after ``lock_timeout`` seconds); readers see the writer's progress meanwhile. A different embedding model or way of deriving vectors (``manifest.VECTORS``),
 a damaged index or ``full=True`` rebuilds from scratch, and the summary says why.
 
 This module does not rank or answer (see ``assistant``).
@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from . import versions
 from .document import Document, content_hash
 from .embedding import MiniLMEncoder
 from .errors import IndexStoreError, SourceError
@@ -39,9 +40,7 @@ from .manifest import IngestSummary, diff_sources, manifest_for, model_mismatch
 from .reader import SourceFile
 
 Progress = Callable[[str, int, int], Any]  # (stage, done, total)
-LOCK_TIMEOUT = 0.5  # seconds: a second writer is told at once, it does not hang
-
-
+LOCK_TIMEOUT = versions.LOCK_TIMEOUT
 Record = tuple[str, str, str | None, tuple[str, ...], dict[str, Any]]
 
 
@@ -135,21 +134,6 @@ def _paragraph_changes(old_hashes: list[str], new_hashes: list[str]) -> tuple[in
     return added, edited, removed, unchanged
 
 
-def _lock(index_dir: Path):
-    from filelock import FileLock, Timeout
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".lock"))
-    try:
-        lock.acquire(timeout=LOCK_TIMEOUT)
-    except Timeout as exc:
-        raise IndexStoreError(
-            f"Another footnote process is writing the index at {index_dir}; "
-            "wait for it to finish and try again."
-        ) from exc
-    return lock
-
-
 def build_index(
     index_dir: Path,
     sources: list[SourceFile],
@@ -157,17 +141,24 @@ def build_index(
     progress: Progress | None = None,
     *,
     full: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> IngestSummary:
     """Bring the index at ``index_dir`` up to date with ``sources``; return what changed."""
     started = time.perf_counter()
-    tick = progress or (lambda stage, done, total: None)
-    lock = _lock(index_dir)
+    lock = versions.writer_lock(index_dir, lock_timeout)
+    status = versions.StatusWriter(index_dir)
+
+    def tick(stage: str, done: int, total: int) -> None:
+        status(stage, done, total)
+        if progress is not None:
+            progress(stage, done, total)
+
+    old: Build | None = None
     try:
         location = locate(index_dir)
         wanted = manifest_for(sources, encoder)
         old_manifest = location.manifest()
         summary = IngestSummary(location=location.describe())
-        old: Build | None = None
         if old_manifest is not None:
             why = model_mismatch(old_manifest, encoder)
             if why:
@@ -191,6 +182,9 @@ def build_index(
             return summary
         return _build(location, old, diff, sources, wanted, encoder, summary, tick, started)
     finally:
+        if old is not None:
+            old.close()  # the lease on the build it read from: it may now be retired
+        status.clear()
         lock.release()
 
 
@@ -327,6 +321,7 @@ def _build(
         summary.seconds = time.perf_counter() - started
         manifest["last_ingest"] = summary.to_dict()
         location.commit(build, manifest, catalog)
+        build.close()
     except BaseException as exc:
         location.discard(build)
         if _disk_full(exc):
@@ -340,10 +335,9 @@ def _build(
 
 
 def _disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
     text = str(exc).lower()  # shutil.Error and Chroma's errors wrap the OSError as text
-    return "no space left" in text or "disk is full" in text or "disk quota" in text
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return full or "no space left" in text or "disk is full" in text or "disk quota" in text
 
 
 def catalog_from_records(collection: Any) -> list[list[Any]]:

@@ -12,13 +12,16 @@
 
 An incremental build starts as a copy of the current build's directory; a process
 killed at any point leaves ``CURRENT`` on the previous, complete build, and the next
-run removes the half-written directory. The previous build is kept one generation so
-that a reader that opened it just before the swap can finish.
+run removes the half-written directory. A reader holds a lease on the build it opened
+(``versions``), and a writer deletes only builds no reader holds (and keeps the previous
+generation besides), so a version in use is never deleted under a reader.
 
 ``ServerIndex`` (``FOOTNOTE_CHROMA_URL``) keeps each build as a pair of collections on
 the server and the manifest in a one-record ``<namespace>.meta`` collection whose single
-upsert is the swap. Everything an index needs lives on the server, so any client can open
-it; BM25 is rebuilt from the stored paragraphs at open.
+upsert is the swap. The server holds no leases (readers may be on other machines): the
+previous generation is kept, and a reader moves on at its next question. Everything an
+index needs lives on the server, so any client can open it; BM25 is rebuilt from the
+stored paragraphs at open.
 
 This module does not parse, embed or rank (see ``ingest``, ``store``).
 """
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from . import chroma_client as cc
+from . import versions
 from .errors import IndexStoreError
 
 PARAGRAPHS = "paragraphs"
@@ -52,6 +56,18 @@ class Build:
     sentences: Any
     manifest: dict[str, Any] | None = None
     directory: Path | None = None
+    client: Any = None
+    lease: versions.Lease | None = None
+
+    def close(self) -> None:
+        """Release the lease and this process's handle on the store (idempotent)."""
+        if self.lease is not None:
+            self.lease.release()
+        client, self.client = self.client, None
+        close = getattr(client, "close", None)
+        if close is not None and self.directory is not None:  # a server client is shared
+            with contextlib.suppress(Exception):
+                close()
 
 
 def _stamp() -> str:
@@ -123,10 +139,30 @@ class LocalIndex:
                 _write_atomic(marker, cc.fingerprint(chroma))
         return problem
 
+    def current_name(self) -> str | None:
+        """The current build's name, cheaply (one readlink): to notice a new version."""
+        try:
+            return os.readlink(self.index_dir / "CURRENT").rsplit("/", 1)[-1]
+        except OSError:
+            return None
+
     def open(self, check: bool = True) -> Build:
-        build_dir = self.current_dir()
-        if build_dir is None:
-            raise IndexStoreError(f"No index at {self.index_dir}; run `footnote ingest` first.")
+        for _ in range(50):  # a writer may retire the build between resolving and leasing it
+            build_dir = self.current_dir()
+            if build_dir is None:
+                raise IndexStoreError(f"No index at {self.index_dir}; run `footnote ingest` first.")
+            held = versions.lease(build_dir)
+            if held is not None:
+                break
+        else:
+            raise IndexStoreError(f"The index at {self.index_dir} keeps changing; try again.")
+        try:
+            return self._open(build_dir, held, check)
+        except BaseException:
+            held.release()
+            raise
+
+    def _open(self, build_dir: Path, held: versions.Lease, check: bool) -> Build:
         try:
             manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -141,6 +177,8 @@ class LocalIndex:
                 cc.get_collection(client, SENTENCES),
                 manifest,
                 build_dir,
+                client,
+                held,
             )
         except Exception as exc:  # any damage to the files means the same thing to a user
             raise _damaged(str(build_dir), type(exc).__name__) from exc
@@ -162,6 +200,7 @@ class LocalIndex:
             cc.create_collection(client, SENTENCES),
             None,
             directory,
+            client,
         )
 
     def carry_over(self, old: Build, new: Build, drop: list[str], progress: Any = None) -> None:
@@ -185,17 +224,19 @@ class LocalIndex:
         self.remove_stale(keep={build.directory.name, previous.name if previous else ""})
 
     def discard(self, build: Build) -> None:
+        build.close()
         if build.directory is not None:
             shutil.rmtree(build.directory, ignore_errors=True)
 
     def remove_stale(self, keep: set[str]) -> None:
-        """Delete builds other than ``keep``: half-written ones and older generations."""
+        """Delete builds other than ``keep``: half-written ones and older generations that
+        no reader holds a lease on (those go at a later run)."""
         builds = self.index_dir / "builds"
         if not builds.is_dir():
             return
         for old in builds.iterdir():
             if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+                versions.retire(old)
 
 
 def _namespace(index_dir: Path) -> str:
@@ -217,6 +258,10 @@ class ServerIndex:
 
     def describe(self) -> str:
         return f"{self.url} (collections {self.namespace}.*)"
+
+    def current_name(self) -> str | None:
+        pointer = self._pointer()
+        return str(pointer[1].get("build")) if pointer else None
 
     def _meta(self):
         return self.client.get_or_create_collection(

@@ -131,6 +131,17 @@ class IndexStore:
         return value
 
     @property
+    def version(self) -> str:
+        """The name of the build this store reads (a local directory or a server build)."""
+        return str(self.build.name)
+
+    def close(self) -> None:
+        """Release the build (its lease and this process's handle on it); the store is unusable after."""
+        close = getattr(self.build, "close", None)
+        if close is not None:
+            close()
+
+    @property
     def last_ingest(self) -> dict[str, Any] | None:
         """The summary of the ingest that wrote this build (``IngestSummary.to_dict()``)."""
         return self.manifest.get("last_ingest")
@@ -218,11 +229,14 @@ def build_index(
     progress: Progress | None = None,
     *,
     full: bool = False,
+    lock_timeout: float | None = None,
 ) -> IngestSummary:
     """Bring the index up to date with ``sources`` (see ``index.ingest.build_index``)."""
+    from .ingest import LOCK_TIMEOUT
     from .ingest import build_index as build
 
-    return build(index_dir, sources, encoder, progress, full=full)
+    timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    return build(index_dir, sources, encoder, progress, full=full, lock_timeout=timeout)
 
 
 def open_index(index_dir: Path, encoder: MiniLMEncoder, *, check: bool = True) -> IndexStore:

@@ -265,6 +265,11 @@ def _parser() -> argparse.ArgumentParser:
         help="llm: the model name (FOOTNOTE_LLM_MODEL); local: a .gguf file (FOOTNOTE_LLM_GGUF)",
     )
     p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep the --source folder's index up to date as its files change (see footnote watch)",
+    )
+    p.add_argument(
         "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once (default: 2)"
     )
     p.add_argument(
@@ -300,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     finally:
         close()
+    if args.watch:  # the watcher writes new versions; the assistant moves to each at its next question
+        from ..watch import start_watching
+
+        try:
+            start_watching(args.source, bot, report=lambda line: print(line, flush=True))
+        except FootnoteError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
     bot.retrieve("warm up")  # load the model's first-call state now, not in the first user's answer
     app = build_app(bot, concurrency_limit=args.concurrency, max_queue=args.max_queue)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
