@@ -8,7 +8,6 @@ streaming, and the offline fallback with a notice for every failure, within a ti
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import time
@@ -109,10 +108,11 @@ def test_questions_about_one_article_share_the_prompt_up_to_the_question(seed_bo
     server.add(reply(GOOD), reply(GOOD))
     bot.ask("Where will Kim and Putin meet?")
     bot.ask("What weapons would North Korea provide?")
-    first, second = (json.dumps(body["messages"]) for body in server.chats)
-    shared = len(os.path.commonprefix([first, second]))
-    assert "</article>" in first[:shared] and "Kim Jong Un" in first[:shared]
-    assert "Where will Kim" not in first[:shared]
+    first, second = (body["messages"] for body in server.chats)
+    assert first[:-1] == second[:-1]  # system rules and worked examples
+    head, question = first[-1]["content"].rsplit("Question:", 1)
+    assert second[-1]["content"].startswith(head) and "</article>" in head and "Kim Jong Un" in head
+    assert "Where will Kim" in question and "Where will Kim" not in head
 
 
 def test_citation_to_a_missing_paragraph_is_removed_and_reported(seed_bot, server):
