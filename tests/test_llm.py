@@ -429,6 +429,15 @@ def test_strict_mode_raises_configuration_and_backend_errors(seed_bot, server):
         bot.ask("Where will Kim and Putin meet?")
 
 
+def test_strict_mode_declines_a_reply_that_cannot_be_checked(seed_bot, server):
+    bot = make_bot(seed_bot, server, fallback=False)
+    server.add(reply("They will meet on the Moon [¶99]."), reply("On the Moon, I said [¶98]."))
+    ans = bot.ask("Where will Kim and Putin meet?")
+    assert ans.abstained and ans.text == ABSTAIN_TEXT and not ans.citations
+    assert ans.backend.startswith("llm:") and "could not be checked" in ans.notice
+    assert "¶98: no such paragraph" in ans.removed_citations and "Moon" not in str(ans.to_dict())
+
+
 def test_rate_limit_then_success_is_retried_by_the_client(seed_bot, server):
     bot = make_bot(seed_bot, server, max_retries=2)
     server.add(error(429, "slow down"), reply(GOOD))

@@ -19,7 +19,8 @@ client (bounded, with backoff), a context-length error shrinks the context once,
 anything still failing, a misconfiguration (401/403/404), a broken stream with nothing
 usable, or a reply with no supported citation is answered by the offline extractive
 backend with ``Answer.notice`` saying why. A whole question is bounded by ``budget``
-seconds. With ``fallback=False`` these raise ``ConfigurationError``/``BackendError``.
+seconds. With ``fallback=False`` these raise ``ConfigurationError``/``BackendError``, except
+a reply with no supported citation, which is then declined with the notice.
 This module does not build prompts, score support or parse settings itself.
 """
 
@@ -291,6 +292,15 @@ class LLMBackend:
         problems: Sequence[str] = (),
     ) -> Answer:
         if not self.settings.fallback:
+            if failure.kind == "unverified":
+                # Without the offline reader, a reply nothing of which checks out (after the
+                # repair request) is not shown: the honest answer is that none was found.
+                declined = self._abstain(question, standalone, passages or [], 0.0, history)
+                return dataclasses.replace(
+                    declined,
+                    notice=f"{failure.message} It is not shown.",
+                    removed_citations=without_model_text(problems),
+                )
             raise failure.error()
         if retriever is not None:
             # What the offline backend would say, with its own policies (names the article never
