@@ -63,6 +63,7 @@ class Assistant:
         encoder: MiniLMEncoder | None = None,
         retrieval: RetrievalSettings | None = None,
         extractive: Any = None,
+        judge: str | None = None,
         **backend_settings: Any,
     ) -> Assistant:
         """Open the index of ``sources`` (default: the seed article), building it if needed.
@@ -70,13 +71,15 @@ class Assistant:
         ``backend`` is a name (``extractive``, ``llm``, ``local``; default ``FOOTNOTE_BACKEND``,
         else ``llm`` when an OpenAI key or base URL is set, else ``extractive``) or an object
         with ``answer(question, passages)``. ``extractive`` takes ``ExtractiveSettings``; other
-        keywords go to the chosen backend (``model=``, ``timeout=``...).
+        keywords go to the chosen backend (``model=``, ``timeout=``...). ``judge`` (``local``,
+        ``llm`` or ``off``; default ``FOOTNOTE_JUDGE``, else off) has a model check the offline
+        backend's quotes; the model keywords then go to the judge.
         """
         encoder = encoder or MiniLMEncoder()
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
         roots = list(sources) if sources else [SEEDS_DIR]
         index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
-        check_backend(backend, backend_settings)  # a bad model is reported before a long ingest
+        check_backend(backend, backend_settings, judge)  # a bad model is reported before a long ingest
         warm_backend(backend)
         summary = None
         if rebuild or not is_current(index_path, files, encoder):
@@ -84,7 +87,7 @@ class Assistant:
         store = open_index(index_path, encoder)
         retriever = Retriever(store, encoder, retrieval)
         multi = len(store.documents) > 1
-        chosen = make_backend(backend, multi, extractive, backend_settings)
+        chosen = make_backend(backend, multi, extractive, backend_settings, judge)
         bot = cls(store, retriever, chosen, index_path, [f.path for f in files])
         bot.ingest_summary = summary  # what this open() changed in the index, if anything
         return bot
@@ -107,7 +110,11 @@ class Assistant:
             yield self._checked(piece) if isinstance(piece, Answer) else piece
 
     def _checked(self, answer: Answer) -> Answer:
-        """Drop any citation whose quote is not verbatim in the paragraph it names."""
+        """Drop any citation (or quote shown as "not an answer") that is not verbatim in the
+        paragraph it names."""
+        rejected = [c for c in answer.rejected if verify(c, self.store.paragraph(c.document, c.paragraph))]
+        if len(rejected) != len(answer.rejected):
+            answer = dataclasses.replace(answer, rejected=rejected)
         kept, removed = [], list(answer.removed_citations)
         for c in answer.citations:
             if verify(c, self.store.paragraph(c.document, c.paragraph)):

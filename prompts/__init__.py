@@ -1,4 +1,4 @@
-"""The prompt files (``system.md``, ``answer.md``, ``condense.md``) and their strict renderer.
+"""The prompt files (``system.md``, ``answer.md``, ``condense.md``, ``judge.md``) and their strict renderer.
 
 Prompts are plain text files shipped as package data and read with ``importlib.resources``;
 ``render`` fills ``{name}`` placeholders with LlamaIndex's ``PromptTemplate`` and raises
@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-NAMES = ("system", "answer", "condense")
+NAMES = ("system", "answer", "condense", "judge")
 
 
 class PromptError(ValueError):
