@@ -9,6 +9,7 @@ from index.errors import (
     FootnoteError,
     IndexStoreError,
     InputError,
+    JudgeError,
     QuestionError,
     SourceError,
 )
@@ -23,7 +24,7 @@ from .schema import Answer, Citation, Passage
 
 # The LLM backend imports LlamaIndex's LLM classes (about two seconds); it is loaded on
 # first use so that `footnote ask` on the offline backend starts fast.
-_LAZY = {"LLMBackend": ".llm", "LLMSettings": ".llm"}
+_LAZY = {"LLMBackend": ".llm", "LLMSettings": ".llm", "Judge": ".judge", "JudgedBackend": ".judge"}
 
 
 def __getattr__(name: str):
@@ -48,6 +49,9 @@ __all__ = [
     "FootnoteError",
     "IndexStoreError",
     "InputError",
+    "Judge",
+    "JudgeError",
+    "JudgedBackend",
     "LLMBackend",
     "LLMSettings",
     "Passage",

@@ -66,6 +66,7 @@ class Assistant:
         retrieval: RetrievalSettings | None = None,
         extractive: Any = None,
         when_writing: str = "read",
+        judge: str | None = None,
         **backend_settings: Any,
     ) -> Assistant:
         """Open the index of ``sources`` (default: the seed article), building it if needed.
@@ -73,7 +74,9 @@ class Assistant:
         ``backend`` is a name (``extractive``, ``llm``, ``local``; default ``FOOTNOTE_BACKEND``,
         else ``llm`` when an OpenAI key or base URL is set, else ``extractive``) or an object
         with ``answer(question, passages)``. ``extractive`` takes ``ExtractiveSettings``; other
-        keywords go to the chosen backend (``model=``, ``timeout=``...). While another process
+        keywords go to the chosen backend (``model=``, ``timeout=``...). ``judge`` (``local``,
+        ``llm`` or ``off``; default ``FOOTNOTE_JUDGE``, else off) has a model check the offline
+        backend's quotes; the model keywords then go to the judge. While another process
         writes the index it opens the last complete version (waiting for the writer's first
         one if there is none yet); ``when_writing="fail"`` raises ``WriterBusy`` instead.
         """
@@ -81,7 +84,7 @@ class Assistant:
         files = find_sources(list(sources) if sources else [SEEDS_DIR])
         roots = list(sources) if sources else [SEEDS_DIR]
         index_path = Path(index_dir) if index_dir else default_index_dir(files, roots)
-        check_backend(backend, backend_settings)  # a bad model is reported before a long ingest
+        check_backend(backend, backend_settings, judge)  # a bad model is reported before a long ingest
         warm_backend(backend)
         summary = prepare(
             index_path, files, encoder, rebuild=rebuild, progress=progress, when_writing=when_writing
@@ -89,7 +92,7 @@ class Assistant:
         store = open_index(index_path, encoder)
         retriever = Retriever(store, encoder, retrieval)
         multi = len(store.documents) > 1
-        chosen = make_backend(backend, multi, extractive, backend_settings)
+        chosen = make_backend(backend, multi, extractive, backend_settings, judge)
         bot = cls(store, retriever, chosen, index_path, [f.path for f in files])
         bot.ingest_summary = summary  # what this open() changed in the index, if anything
         bot._live = LiveIndex(store, retriever, index_path, retrieval, bot._moved)
@@ -137,9 +140,12 @@ class Assistant:
                 yield self._checked(piece, view) if isinstance(piece, Answer) else piece
 
     def _checked(self, answer: Answer, view: View | None = None) -> Answer:
-        """Drop any citation whose quote is not verbatim in the paragraph it names; say if
-        the index is being updated (and which version answered)."""
+        """Drop any citation (or quote shown as "not an answer") that is not verbatim in the
+        paragraph it names; say if the index is being updated (and which version answered)."""
         view = view or self._live.view
+        rejected = [c for c in answer.rejected if verify(c, view.store.paragraph(c.document, c.paragraph))]
+        if len(rejected) != len(answer.rejected):
+            answer = dataclasses.replace(answer, rejected=rejected)
         kept, removed = [], list(answer.removed_citations)
         for c in answer.citations:
             if verify(c, view.store.paragraph(c.document, c.paragraph)):

@@ -22,6 +22,11 @@ from index.errors import FootnoteError, InputError
 
 from .progress import progress_bar
 
+JUDGE_CHOICES = ("local", "llm", "off")
+JUDGE_HELP = (
+    "have a model check the offline answers' quotes: local (a .gguf, --model) or llm "
+    "(OPENAI_BASE_URL, FOOTNOTE_LLM_MODEL); default FOOTNOTE_JUDGE, else off"
+)
 _UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -38,9 +43,14 @@ def _model(args: argparse.Namespace) -> dict[str, str]:
     """``model=`` for the backend: a model name (llm) or a GGUF file (local)."""
     if not getattr(args, "model", None):
         return {}
-    if args.backend == "extractive":
-        raise InputError("--model applies to --backend llm or local, not extractive.")
+    if args.backend == "extractive" and getattr(args, "judge", None) in (None, "off"):
+        raise InputError("--model applies to --backend llm or local (or to --judge), not extractive alone.")
     return {"model": args.model}
+
+
+def _judge(args: argparse.Namespace) -> dict[str, str]:
+    """``judge=`` for ``Assistant.open`` when ``--judge`` was given (else ``FOOTNOTE_JUDGE`` decides)."""
+    return {"judge": args.judge} if getattr(args, "judge", None) else {}
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -82,6 +92,13 @@ def _print_answer(answer, as_json: bool) -> None:
     # The short answer first, when the backend found one: "Vladivostok — <sentence [¶3]>".
     print(f"{safe(answer.short)} — {safe(text)}" if answer.short else safe(text))
     known = titles(answer)
+    if answer.checked_by:
+        print(f"  (checked by {safe(answer.checked_by)})")
+    if answer.abstained and answer.rejected:
+        c = answer.rejected[0]  # the closest passage the judge read
+        several = len({p.document for p in answer.passages[:3]} | {c.document}) > 1
+        where = label(c.document if several else None, c.paragraph, known)
+        print(f"  not an answer: {safe(where)}: “{safe(c.quote)}”")
     if answer.abstained:
         near = answer.passages[:3]
         several = len({p.document for p in near}) > 1
@@ -116,7 +133,7 @@ def _open(args: argparse.Namespace):
     update, close = progress_bar(leave=False)
     try:
         return Assistant.open(
-            _sources(args), args.index_dir, backend=args.backend, progress=update, **_model(args)
+            _sources(args), args.index_dir, backend=args.backend, progress=update, **_model(args), **_judge(args)
         )
     finally:
         close()
@@ -205,8 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--model",
             metavar="NAME|PATH.gguf",
-            help="llm: the model name (FOOTNOTE_LLM_MODEL); local: a .gguf file (FOOTNOTE_LLM_GGUF)",
+            help="llm: the model name (FOOTNOTE_LLM_MODEL); local: a .gguf file (FOOTNOTE_LLM_GGUF); "
+            "with --judge, the judge's model",
         )
+        p.add_argument("--judge", choices=JUDGE_CHOICES, help=JUDGE_HELP)
         common(p)
         p.set_defaults(func=func)
 

@@ -2,9 +2,11 @@
 
 ``make_backend`` turns ``Assistant.open``'s ``backend=`` argument (a name, ``None`` for the
 environment's choice, or a backend object) into a backend; ``local`` starts (or shares) a
-llama.cpp server for a GGUF file, see ``llm.local_backend``. The LLM backends are imported
-only when chosen: LlamaIndex's LLM classes take about two seconds to import. This module
-holds no backend logic.
+llama.cpp server for a GGUF file, see ``llm.local_backend``. A judge (``judge=`` or
+``FOOTNOTE_JUDGE``: ``local``, ``llm`` or ``off``) wraps the offline backend so that a model
+checks its quotes (``judge.JudgedBackend``); the model settings then go to the judge. The LLM
+backends and the judge are imported only when chosen: LlamaIndex's LLM classes take about
+two seconds to import. This module holds no backend logic.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from index.errors import ConfigurationError
 from .extractive import ExtractiveBackend
 
 NAMES = ("extractive", "llm", "local")
+JUDGES = ("local", "llm", "off")
 
 
 def llm_configured() -> bool:
@@ -32,17 +35,39 @@ def _name(backend: str | None) -> str:
     return name
 
 
-def check_backend(backend: Any, settings: dict[str, Any]) -> None:
+def judge_name(backend: Any, judge: str | None) -> str:
+    """``local``, ``llm`` or ``off``: ``judge``, else ``FOOTNOTE_JUDGE``, which applies to the
+    offline backend only (a judge named explicitly for another backend is refused)."""
+    name = (judge or os.environ.get("FOOTNOTE_JUDGE") or "off").strip().lower()
+    if name not in JUDGES:
+        raise ConfigurationError(f"Unknown judge {name!r}: use one of {', '.join(JUDGES)}.")
+    if name == "off" or ((backend is None or isinstance(backend, str)) and _name(backend) == "extractive"):
+        return name
+    if judge:
+        raise ConfigurationError(
+            f"A judge checks the offline reader's answers: use it with backend 'extractive', not {backend!r}."
+        )
+    return "off"
+
+
+def check_backend(backend: Any, settings: dict[str, Any], judge: str | None = None) -> None:
     """Raise now, before any index is built, what ``make_backend`` would refuse for its settings:
     model settings for the offline backend, or a local model file that cannot be served."""
     if backend is not None and not isinstance(backend, str):
+        judge_name(backend, judge)
         return
     name = _name(backend)
+    kind = judge_name(backend, judge)
+    if kind != "off":
+        from .judge import check_judge
+
+        check_judge(kind, settings)
+        return
     if name == "extractive" and settings:
         # "--model foo" with no LLM configured must not be ignored in silence.
         raise ConfigurationError(
             f"{', '.join(sorted(settings))} applies to the llm and local backends, but the offline "
-            "extractive backend was chosen: pass backend 'llm' or 'local' (--backend)."
+            "extractive backend was chosen: pass backend 'llm' or 'local' (--backend), or a judge (--judge)."
         )
     if name == "local":
         from .llm.local import check_model
@@ -62,11 +87,18 @@ def warm_backend(backend: Any) -> None:
         default_reader().preload()
 
 
-def make_backend(backend: Any, multi: bool, extractive: Any, settings: dict[str, Any]) -> Any:
+def make_backend(
+    backend: Any, multi: bool, extractive: Any, settings: dict[str, Any], judge: str | None = None
+) -> Any:
     if backend is not None and not isinstance(backend, str):
         return backend
-    check_backend(backend, settings)
+    check_backend(backend, settings, judge)
     name = _name(backend)
+    kind = judge_name(backend, judge)
+    if kind != "off":
+        from .judge import JudgedBackend, open_judge
+
+        return JudgedBackend(open_judge(kind, settings), extractive, multi_document=multi)
     if name == "extractive":
         return ExtractiveBackend(extractive, multi_document=multi)
     if name == "llm":

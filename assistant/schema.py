@@ -94,6 +94,12 @@ class Answer:
     # The span of the quoted sentence that answers (a name, place, date, number or short
     # phrase) when the backend is confident of one ("Vladivostok"); None otherwise.
     short: str | None = None
+    # The model that checked the quotes when a judge did (``assistant.judge``), the probability
+    # it gave each quoted paragraph of the reader's answer (best-supported first), and the
+    # citations it found not to answer: on a decline, the closest passage first.
+    checked_by: str | None = None
+    verdicts: list[float] = field(default_factory=list)
+    rejected: list[Citation] = field(default_factory=list)
 
     @property
     def unsupported(self) -> list[Citation]:
@@ -112,6 +118,9 @@ class Answer:
             "incomplete": self.incomplete,
             "confidence": self.confidence,
             "standalone_question": self.standalone_question,
+            "checked_by": self.checked_by,
+            "verdicts": [round(p, 4) for p in self.verdicts],
+            "rejected": [c.to_dict() for c in self.rejected],
             "considered": [
                 {"document": p.document, "paragraph": p.number, "score": round(p.score, 4)}
                 for p in self.passages

@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="llm/local: answer offline with a notice when the model fails (as users get); "
         "default: a model failure counts as an error",
     )
+    p.add_argument(
+        "--judge",
+        choices=("local", "llm", "off"),
+        help="extractive: have a model check the reader's quotes (local: --model PATH.gguf; llm: "
+        "OPENAI_BASE_URL, FOOTNOTE_LLM_MODEL); a judge failure counts as an error unless --fallback",
+    )
     p.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON to PATH")
     p.add_argument(
         "--report",
@@ -73,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="print floors for the suite files, one question below what this run measured",
     )
     return p
+
+
+def _models(args: argparse.Namespace) -> bool:
+    """Whether a model answers or judges in this run (so that its failures can be errors)."""
+    return args.backend in ("llm", "local") or args.judge in ("local", "llm")
 
 
 def _report_target(arg: Path | None) -> tuple[Path, str]:
@@ -126,8 +137,9 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         # Measure the LLM itself: a failing server is an error here, not a quiet offline answer,
         # unless --fallback asks for what users get (the offline answer with a notice).
-        **({"fallback": False} if args.backend in ("llm", "local") and not args.fallback else {}),
+        **({"fallback": False} if _models(args) and not args.fallback else {}),
         **({"model": args.model} if args.model else {}),
+        **({"judge": args.judge} if args.judge else {}),
     )
     print(text_summary(result))
     deltas = compare(result, previous) if previous else None

@@ -50,12 +50,18 @@ class BackendError(FootnoteError):
     exit_code = 5
 
 
+class JudgeError(BackendError):
+    """The model that checks the offline reader's answers (``assistant.judge``) could not give
+    a verdict: its server is down, too slow, or replied with neither Yes nor No."""
+
+
 __all__ = [
     "BackendError",
     "ConfigurationError",
     "FootnoteError",
     "IndexStoreError",
     "InputError",
+    "JudgeError",
     "QuestionError",
     "SourceError",
     "WriterBusy",

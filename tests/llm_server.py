@@ -37,6 +37,8 @@ class Step:
     pause_after: int | None = None  # stream this many characters, then go quiet for ``pause`` s
     pause: float = 0.0
     body: bytes | None = None  # send exactly this (e.g. a proxy's HTML page) with status 200
+    # The first reply token's top (token, logprob) pairs, sent as OpenAI's ``logprobs`` field.
+    logprobs: list[tuple[str, float]] | None = None
 
 
 def reply(text: str, finish_reason: str | None = "stop", **kw: Any) -> Step:
@@ -183,6 +185,10 @@ class ScriptedLLM:
                     ],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                 }
+                if step.logprobs is not None:
+                    top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in step.logprobs]
+                    first = {**top[0], "top_logprobs": top} if top else None
+                    payload["choices"][0]["logprobs"] = {"content": [first] if first else []}
                 if step.cut_after is None:
                     self._json(200, payload, step.headers)
                     return

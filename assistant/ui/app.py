@@ -270,6 +270,12 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the --source folder's index up to date as its files change (see footnote watch)",
     )
     p.add_argument(
+        "--judge",
+        choices=["local", "llm", "off"],
+        help="have a model check the offline answers' quotes (local: a .gguf via --model; "
+        "llm: OPENAI_BASE_URL, FOOTNOTE_LLM_MODEL); default FOOTNOTE_JUDGE, else off",
+    )
+    p.add_argument(
         "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once (default: 2)"
     )
     p.add_argument(
@@ -299,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             backend=None if args.backend == "auto" else args.backend,
             progress=update,
             **({"model": args.model} if args.model else {}),
+            **({"judge": args.judge} if args.judge else {}),
         )
     except FootnoteError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -75,7 +75,7 @@ CSS = """
 .fn-abstain { font-style: italic; color: var(--body-text-color-subdued, #6b7280);
   border-left: 3px solid #9ca3af; padding-left: .6em; }
 .fn-abstain-icon { font-style: normal; font-weight: 700; }
-.fn-considered-list, .fn-sources { margin-top: .4em; font-size: .9em;
+.fn-considered-list, .fn-sources, .fn-not-answer, .fn-checked { margin-top: .4em; font-size: .9em;
   color: var(--body-text-color-subdued, #6b7280); }
 .fn-warning { margin-top: .4em; font-size: .9em; color: #92400e; }
 .fn-warning ul { margin: .2em 0 0 1.2em; }

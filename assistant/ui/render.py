@@ -141,6 +141,8 @@ def answer_html(answer: Answer, starts: dict[tuple[str, int], int] | None = None
         extra.append(f'<div class="fn-warning">Citations removed by the check:<ul>{items}</ul></div>')
     if answer.incomplete:
         extra.append('<div class="fn-warning">The answer was cut off before it finished.</div>')
+    if answer.checked_by:
+        extra.append(f'<div class="fn-checked">Checked by {esc(answer.checked_by)}.</div>')
     if answer.notice:
         extra.append(f'<div class="fn-notice">{esc(answer.notice)}</div>')
     return body + "".join(extra)
@@ -164,7 +166,21 @@ def abstention_html(answer: Answer) -> str:
     notice = f'<div class="fn-notice">{esc(answer.notice)}</div>' if answer.notice else ""
     return (
         f'<div class="fn-abstain"><span class="fn-abstain-icon" aria-hidden="true">∅</span> '
-        f"{esc(answer.text)}</div>{more}{notice}"
+        f"{esc(answer.text)}</div>{_not_an_answer(answer, known, several)}{more}{notice}"
+    )
+
+
+def _not_an_answer(answer: Answer, known: dict[str, str], several: bool) -> str:
+    """A judged decline: the closest passage the judge read, marked as not an answer."""
+    if not answer.rejected:
+        return ""
+    c = answer.rejected[0]
+    where = label(c.document if several else None, c.paragraph, known)
+    checker = f" (checked by {esc(answer.checked_by)})" if answer.checked_by else ""
+    return (
+        f'<div class="fn-not-answer">Closest passage, not an answer{checker}: '
+        f"{paragraph_chip(c.document, c.paragraph, _clip(c.paragraph_text, 200), where)} "
+        f"<q>{esc(c.quote)}</q></div>"
     )
 
 
@@ -285,6 +301,8 @@ def status_html(label: str, answer: Answer | None = None, seconds: float | None 
         took = f" in {seconds:.1f} s" if seconds is not None else ""
         kind = "abstained" if answer.abstained else f"{len(answer.citations)} citation(s)"
         text = f"Answered by <b>{esc(backend)}</b>{took} · {kind}"
+        if answer.checked_by:
+            text += f" · checked by <b>{esc(answer.checked_by)}</b>"
         if answer.notice:
             text += f' · <span class="fn-notice">{esc(answer.notice)}</span>'
     return f'<div class="fn-status">{text}</div>'
