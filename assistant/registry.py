@@ -36,16 +36,20 @@ def _name(backend: str | None) -> str:
 
 
 def judge_name(backend: Any, judge: str | None) -> str:
-    """``local``, ``llm`` or ``off``: ``judge``, else ``FOOTNOTE_JUDGE``, which applies to the
-    offline backend only (a judge named explicitly for another backend is refused)."""
+    """``local``, ``llm`` or ``off``: ``judge``, else ``FOOTNOTE_JUDGE``. The offline backend takes
+    either judge; the ``llm`` and ``local`` backends take the judge of their own kind (the model
+    that answers checks its quotes: one set of model settings); anything else named explicitly
+    is refused, and ``FOOTNOTE_JUDGE`` does not apply to it."""
     name = (judge or os.environ.get("FOOTNOTE_JUDGE") or "off").strip().lower()
     if name not in JUDGES:
         raise ConfigurationError(f"Unknown judge {name!r}: use one of {', '.join(JUDGES)}.")
-    if name == "off" or ((backend is None or isinstance(backend, str)) and _name(backend) == "extractive"):
+    named = backend is None or isinstance(backend, str)
+    if name == "off" or (named and _name(backend) in ("extractive", name)):
         return name
     if judge:
         raise ConfigurationError(
-            f"A judge checks the offline reader's answers: use it with backend 'extractive', not {backend!r}."
+            f"The {name} judge checks the offline reader's answers or the {name} backend's: "
+            f"not backend {backend!r}."
         )
     return "off"
 
@@ -95,18 +99,29 @@ def make_backend(
     check_backend(backend, settings, judge)
     name = _name(backend)
     kind = judge_name(backend, judge)
+    checker = None
     if kind != "off":
         from .judge import JudgedBackend, open_judge
 
-        return JudgedBackend(open_judge(kind, settings), extractive, multi_document=multi)
+        if name == "extractive":
+            return JudgedBackend(open_judge(kind, settings), extractive, multi_document=multi)
+        from .llm.judgement import JUDGE_ACCEPT_AT
+
+        checker = open_judge(kind, {"judge_threshold": JUDGE_ACCEPT_AT, **settings})
+    settings = {k: v for k, v in settings.items() if k != "judge_threshold"}
     if name == "extractive":
         return ExtractiveBackend(extractive, multi_document=multi)
-    if name == "llm":
-        from .llm import LLMBackend
+    try:
+        if name == "llm":
+            from .llm import LLMBackend
 
-        return LLMBackend.from_env(multi_document=multi, extractive=extractive, **settings)
-    if name == "local":
-        from .llm.local_backend import LocalBackend
+            return LLMBackend.from_env(multi_document=multi, extractive=extractive, judge=checker, **settings)
+        if name == "local":
+            from .llm.local_backend import LocalBackend
 
-        return LocalBackend.from_env(multi_document=multi, extractive=extractive, **settings)
+            return LocalBackend.from_env(multi_document=multi, extractive=extractive, judge=checker, **settings)
+    except BaseException:
+        if checker is not None:
+            checker.close()
+        raise
     raise AssertionError(name)  # _name admits only NAMES

@@ -12,7 +12,10 @@ For one question it
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
    the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
    checks out gets one repair request ("cite the paragraph of each sentence") in the same
-   conversation before it counts as a failure (``repair``).
+   conversation before it counts as a failure (``repair``),
+5. with a ``judge`` (``assistant.judge.Judge``, usually the same model), asks whether the
+   quotes of the supported citations state the answer to the question, and declines when
+   none does (``judgement``); the checked sentences are then not streamed before the verdict.
 
 Every failure ends in an answer: timeouts, 429 and 5xx are retried by the ``openai``
 client (bounded, with backoff), a context-length error shrinks the context once, and
@@ -46,6 +49,7 @@ from .client import (
     make_llm,
 )
 from .guard import LeakGuard
+from .judgement import judged
 from .prompting import (
     answer_messages,
     choose_context,
@@ -73,22 +77,36 @@ class LLMBackend:
         extractive: ExtractiveSettings | None = None,
         llm: Any = None,
         encoder: Any = None,
+        judge: Any = None,
     ) -> None:
         self.settings = settings
+        self.judge = judge
         self.multi_document = multi_document
         self.extractive = ExtractiveBackend(extractive, multi_document=multi_document)
         self._client = make_client(settings)
         self.llm = llm if llm is not None else make_llm(settings, self._client)
         self.name = f"llm:{settings.model}"
         self._encoder = encoder
+        if judge is not None:
+            self.label = f"{self.name}, checked by {judge.label}"
         self.caller = Caller(self.llm, settings.timeout, settings.max_retries, self._failure)
 
     @classmethod
     def from_env(
-        cls, multi_document: bool = False, extractive: ExtractiveSettings | None = None, **settings: Any
+        cls,
+        multi_document: bool = False,
+        extractive: ExtractiveSettings | None = None,
+        judge: Any = None,
+        **settings: Any,
     ) -> LLMBackend:
         """A backend configured from the environment; keyword ``settings`` override it."""
-        return cls(LLMSettings.from_env(**settings), multi_document, extractive)
+        return cls(LLMSettings.from_env(**settings), multi_document, extractive, judge=judge)
+
+    def close(self) -> None:
+        """Give back the judge's connection (and its local server), if there is a judge."""
+        judge, self.judge = self.judge, None
+        if judge is not None:
+            judge.close()
 
     def __repr__(self) -> str:
         return f"LLMBackend(model={self.settings.model!r}, server={self.settings.server!r})"
@@ -154,7 +172,7 @@ class LLMBackend:
         for attempt in range(2):
             messages = answer_messages(standalone, context, self.multi_document, s.prompts_dir)
             try:
-                reply = yield from live(self.caller.reply(messages, deadline, stream), verifier)
+                reply = yield from self._live(self.caller.reply(messages, deadline, stream), verifier)
                 break
             except Exception as exc:
                 if attempt == 0 and is_context_error(exc) and len(context) > 1:
@@ -175,7 +193,7 @@ class LLMBackend:
         if s.repair and self._unchecked(reply, verifier):
             again = repair_messages(messages, reply.text, context, self.multi_document, s.prompts_dir)
             try:
-                reply = yield from live(self.caller.reply(again, deadline, stream), verifier)
+                reply = yield from self._live(self.caller.reply(again, deadline, stream), verifier)
             except Exception as exc:  # logged; the user is told why the first reply failed
                 self._failure(exc)
         yield self._finish(question, standalone, retriever, passages, confidence, history, reply, verifier)
@@ -208,7 +226,7 @@ class LLMBackend:
             )
         elif checked.problems:
             notice = "Some of the LLM's citations were removed or flagged: see the citation notes."
-        return Answer(
+        return self._judged(Answer(
             question=question,
             text=checked.text,
             citations=[] if checked.abstained else checked.citations,
@@ -220,7 +238,21 @@ class LLMBackend:
             incomplete=reply.incomplete and not checked.abstained,
             confidence=confidence,
             standalone_question=standalone if history else None,
-        )
+        ))
+
+    def _live(self, deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
+        """Checked sentences as they arrive; none when a judge has yet to give its verdict."""
+        if self.judge is None:
+            return (yield from live(deltas, verifier))
+        sentences = live(deltas, verifier)
+        while True:
+            try:
+                next(sentences)
+            except StopIteration as stop:
+                return stop.value
+
+    def _judged(self, answer: Answer) -> Answer:
+        return answer if self.judge is None else judged(answer, self.judge)
 
     @staticmethod
     def _unchecked(reply: Reply, verifier: Verifier) -> bool:

@@ -101,7 +101,11 @@ class LocalBackend(LLMBackend):
 
     @classmethod
     def from_env(
-        cls, multi_document: bool = False, extractive: ExtractiveSettings | None = None, **settings: Any
+        cls,
+        multi_document: bool = False,
+        extractive: ExtractiveSettings | None = None,
+        judge: Any = None,
+        **settings: Any,
     ) -> LocalBackend:
         settings = dict(settings)
         for name in ("base_url", "api_key"):
@@ -125,13 +129,14 @@ class LocalBackend(LLMBackend):
         except BaseException:
             release(server)
             raise
-        return cls(server, llm_settings, multi_document=multi_document, extractive=extractive)
+        return cls(server, llm_settings, multi_document=multi_document, extractive=extractive, judge=judge)
 
     def __repr__(self) -> str:
         return f"LocalBackend(model={self.settings.model!r}, server={self.settings.server!r})"
 
     def close(self) -> None:
         """Give the server back (idempotent); the last backend using it stops it."""
+        super().close()  # the judge's connection first (it may share this server)
         server, self.server = self.server, None
         if server is not None:
             # Our idle keep-alive connections first: llama.cpp's shutdown waits for open ones.
