@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     opened = time.perf_counter() - t0
     with bot:
         backend = bot.backend
+        model = Path(backend.server.spec.model).name
         # footnote end to end: the first question reads the whole prompt, later ones the question.
         firsts, wholes = [], []
         for q in questions:
@@ -108,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             warm.append(server_ttft(client, msgs, cache=True)[0])
     p50 = statistics.median
-    print(f"{machine()}; model {Path(backend.server.spec.model).name if backend.server else '?'}, "
-          f"{args.threads} threads; opened in {opened:.1f} s; answer prompt {tokens} tokens")
+    print(f"{machine()}; model {model}, {args.threads} threads; opened in {opened:.1f} s; "
+          f"answer prompt {tokens} tokens")
     rows = [
         ["server: first token, prompt cache off (baseline)", f"{p50(cold):.2f} s", "1.00"],
         ["server: first token, prefix cached", f"{p50(warm):.2f} s", f"{p50(warm) / p50(cold):.2f}"],
