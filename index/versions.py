@@ -111,25 +111,10 @@ def retire(directory: Path) -> bool:
         os.close(fd)
 
 
-def in_use(directory: Path) -> bool:
-    """True while some reader (in any process) holds a lease on ``directory``."""
+def _held(path: Path) -> bool:
+    """True while some process holds an ``flock`` on ``path`` (probed without waiting)."""
     try:
-        fd = os.open(directory / LEASE, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
-def writer_active(index_dir: Path) -> bool:
-    """True while a process holds the writer's lock of ``index_dir``."""
-    try:
-        fd = os.open(index_dir / LOCK, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return False
     try:
@@ -139,6 +124,16 @@ def writer_active(index_dir: Path) -> bool:
     finally:
         os.close(fd)  # also drops the lock if we got it
     return False
+
+
+def in_use(directory: Path) -> bool:
+    """True while some reader (in any process) holds a lease on ``directory``."""
+    return _held(directory / LEASE)
+
+
+def writer_active(index_dir: Path) -> bool:
+    """True while a process holds the writer's lock of ``index_dir``."""
+    return _held(index_dir / LOCK)
 
 
 class StatusWriter:

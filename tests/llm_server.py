@@ -20,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 MODEL = "test-model"
+# Top log-probabilities of a one-token judge reply that says Yes, or No.
+YES = [("Yes", -0.05), ("No", -3.0)]
+NO = [("No", -0.05), ("Yes", -3.0)]
 
 
 @dataclass

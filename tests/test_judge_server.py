@@ -14,10 +14,7 @@ from assistant.cli import main as cli_main
 from assistant.judge import JudgedBackend
 from assistant.registry import make_backend
 from tests.conftest import SEED
-from tests.llm_server import ScriptedLLM, error, reply
-
-YES = [("Yes", -0.05), ("No", -3.0)]
-NO = [("No", -0.05), ("Yes", -3.0)]
+from tests.llm_server import NO, YES, ScriptedLLM, error, reply
 
 
 @pytest.fixture()

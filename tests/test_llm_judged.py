@@ -15,15 +15,13 @@ from assistant import ABSTAIN_TEXT, Assistant, ConfigurationError
 from assistant.llm import LLMBackend
 from assistant.registry import make_backend
 from tests.conftest import SEED
-from tests.llm_server import ScriptedLLM, error, reply
+from tests.llm_server import NO, YES, ScriptedLLM, error, reply
 
 GOOD = (
     "Kim Jong Un and Vladimir Putin are expected to meet in Vladivostok, a port city close to "
     "North Korea [¶3]. North Korea would send artillery and anti-tank missiles in exchange for "
     "Russian satellite and nuclear submarine technology [¶2]."
 )
-YES = [("Yes", -0.05), ("No", -3.0)]
-NO = [("No", -0.05), ("Yes", -3.0)]
 
 
 @pytest.fixture()
