@@ -249,3 +249,27 @@ def test_history_trimming_keeps_the_latest_turns_within_budget():
     assert [q for q, _ in kept] == ["q8", "q9"]
     assert trim_history(history, turns=0, chars=1000) == []
     assert len(trim_history([("q", "b" * 5000)], 4, 10_000)[0][1]) <= 600
+
+
+def test_a_fragment_answer_is_read_with_its_question(seed_bot):
+    """A small model answers "The New York Times [¶8]."; alone, three words barely resemble any
+    sentence, with the question they say what ¶8 says. A fragment citing the wrong paragraph gets
+    the one that answers the question (Shoigu is Russia's defence minister in ¶4, not ¶6)."""
+    store = seed_bot.store
+    given = [Passage(p, 0.0, store.documents[p.document].title) for p in store.paragraphs]
+
+    def check(reply: str, question: str | None):
+        v = Verifier(store, seed_bot.retriever.encoder, given, False, LeakGuard("", [], ""), question=question)
+        return v.verify(reply)
+
+    alone = check("The New York Times [¶8].", None)
+    asked = check("The New York Times [¶8].", "Which newspaper reported that the venue might change?")
+    assert not alone.supported and asked.supported
+    assert [c.paragraph for c in asked.citations if c.supported] == [8]
+    minister = check("Sergei Shoigu [¶3].", "Who is Russia's defence minister?")
+    assert [(c.paragraph, c.supported) for c in minister.citations] == [(4, True), (3, False)]
+    # Longer claims are read as they are: the question does not lend them support.
+    claim = "The New York Times reported that the summit was cancelled [¶8]."
+    assert check(claim, "Which newspaper reported that the venue might change?").citations == check(
+        claim, None
+    ).citations

@@ -164,7 +164,9 @@ class LLMBackend:
         encoder = retriever.encoder if retriever is not None else self._encoder_()
 
         def checker(given: list[Passage]) -> Verifier:
-            return Verifier(store, encoder, given, self.multi_document, guard, s.support_threshold)
+            return Verifier(
+                store, encoder, given, self.multi_document, guard, s.support_threshold, question=standalone
+            )
 
         verifier = checker(context)
         reply: Reply | None = None

@@ -5,7 +5,8 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
 * markers ``[¶N]`` / ``[doc ¶N]`` (also ``[¶2, ¶3]``) naming a paragraph that does not exist,
   or one the model was not given, are removed and reported;
 * each remaining citation is scored for *support*: ``0.6 × best cosine`` between the claim
-  and a sentence of the paragraph (stored MiniLM vectors) ``+ 0.4 × share of the claim's
+  and a sentence of the paragraph (stored MiniLM vectors; a fragment of at most three content
+  words, "The New York Times", is embedded after its question, which it answers) ``+ 0.4 × share of the claim's
   content words found in the paragraph``; a name, number or date in the claim that appears
   in none of the cited paragraphs (or the title) halves the score, and so does a claim
   that denies what its best sentence asserts, or the reverse ("not", "denied",
@@ -51,6 +52,9 @@ from .forms import canonical_markers, is_decline
 from .guard import LeakGuard, is_instruction, sanitize
 
 SUPPORT_THRESHOLD = 0.5  # calibrated in tests/test_llm_support.py
+# A claim of at most this many content words is a fragment answering the question ("The New York
+# Times", "Sergei Shoigu"): its meaning is the question plus the fragment, and so is its vector.
+FRAGMENT_TERMS = 3
 W_COSINE, W_LEXICAL = 0.6, 0.4
 
 _GROUP = re.compile(r"\s*[\[(]([^\[\]()\n]{0,120}?¶[^\[\]()\n]{0,120}?)[\])]")
@@ -161,8 +165,10 @@ class Verifier:
         multi_document: bool,
         guard: LeakGuard,
         threshold: float = SUPPORT_THRESHOLD,
+        question: str | None = None,
     ) -> None:
         self.store = store
+        self.question = question
         self.encoder = encoder
         self.multi_document = multi_document
         self.guard = guard
@@ -235,7 +241,10 @@ class Verifier:
         # A paragraph is read under its article's title: "Kim and Putin" need not be repeated.
         para_terms = set(terms(f"{passage.title or ''} {p.section or ''} {p.text}"))
         lexical = len(claim_terms & para_terms) / len(claim_terms) if claim_terms else 0.0
-        cosines = self._sentence_vectors(p) @ self._claim_vector(claim)
+        meant = claim
+        if self.question and len(claim_terms) <= FRAGMENT_TERMS:
+            meant = f"{self.question} {claim}"
+        cosines = self._sentence_vectors(p) @ self._claim_vector(meant)
         best, best_i = -1.0, usable[0]
         for i in usable:
             s_terms = set(terms(p.sentences[i].text))
