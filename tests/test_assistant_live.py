@@ -162,7 +162,16 @@ def test_with_no_version_yet_a_reader_waits_for_the_writer_and_a_second_writer_i
     corpus = _corpus(tmp_path, old=0, new_docs=4, per_doc=20)
     index = tmp_path / "index"
     files = find_sources([corpus])
-    writer = threading.Thread(target=build_index, args=(index, files, HashEncoder(delay=0.3)))
+    # The writer embeds nothing until the reader says it is waiting: the order is certain
+    # however slow the machine (a timed writer finished first on a busy one).
+    release = threading.Event()
+
+    class Gated(HashEncoder):
+        def encode(self, texts, progress=None):
+            release.wait(60)
+            return super().encode(texts, progress)
+
+    writer = threading.Thread(target=build_index, args=(index, files, Gated()))
     writer.start()
     deadline = time.monotonic() + 10
     while not versions.writer_active(index) and time.monotonic() < deadline:
@@ -170,9 +179,16 @@ def test_with_no_version_yet_a_reader_waits_for_the_writer_and_a_second_writer_i
     with pytest.raises(WriterBusy, match="Another footnote process is writing"):
         Assistant.open([corpus], index, backend="extractive", encoder=HashEncoder(), when_writing="fail")
     seen: list[str] = []
-    bot = Assistant.open(
-        [corpus], index, backend="extractive", encoder=HashEncoder(), progress=lambda s, d, t: seen.append(s)
-    )
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen.append(stage)
+        if stage.startswith("waiting for another footnote process"):
+            release.set()
+
+    try:
+        bot = Assistant.open([corpus], index, backend="extractive", encoder=HashEncoder(), progress=progress)
+    finally:
+        release.set()
     writer.join()
     assert any(s.startswith("waiting for another footnote process") for s in seen)
     assert bot.ingest_summary is None and len(bot.documents) == 4
