@@ -150,22 +150,14 @@ def open_judge(kind: str, settings: dict[str, Any]) -> Judge:
             raise ConfigurationError(f"judge_threshold must be between 0 and 1, got {threshold!r}.")
     server = None
     if kind == "local":
-        from ..llm.local import acquire, release
-        from ..llm.local_backend import server_spec
+        from ..llm.local_backend import serve, server_spec
 
         _no_remote(connection)
         spec = server_spec(connection)
         for name, var, default in _LOCAL_DEFAULTS:
             if connection.get(name) is None and not os.environ.get(var, "").strip():
                 connection[name] = default
-        server = acquire(spec)
-        try:
-            llm = LLMSettings.from_env(
-                base_url=server.base_url, api_key=server.api_key, model=spec.name, **connection
-            )
-        except BaseException:
-            release(server)
-            raise
+        server, llm = serve(spec, connection)
     else:
         llm = LLMSettings.from_env(**connection)
     return Judge(

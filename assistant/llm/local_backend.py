@@ -86,6 +86,19 @@ def server_spec(settings: dict[str, Any]) -> ServerSpec:
     )
 
 
+def serve(spec: ServerSpec, settings: dict[str, Any]) -> tuple[LocalServer, LLMSettings]:
+    """The running server for ``spec`` (started or shared) and the ``LLMSettings`` that reach it;
+    the server is given back if the settings are refused."""
+    server = acquire(spec)
+    try:
+        return server, LLMSettings.from_env(
+            base_url=server.base_url, api_key=server.api_key, model=spec.name, **settings
+        )
+    except BaseException:
+        release(server)
+        raise
+
+
 class LocalBackend(LLMBackend):
     """``LLMBackend`` over a llama.cpp server shared by this process; ``close()`` lets it go."""
 
@@ -121,14 +134,7 @@ class LocalBackend(LLMBackend):
         window = settings.get("context_window") or os.environ.get("FOOTNOTE_LLM_CONTEXT_WINDOW")
         if window is None:
             settings["context_window"] = spec.context
-        server = acquire(spec)
-        try:
-            llm_settings = LLMSettings.from_env(
-                base_url=server.base_url, api_key=server.api_key, model=spec.name, **settings
-            )
-        except BaseException:
-            release(server)
-            raise
+        server, llm_settings = serve(spec, settings)
         return cls(server, llm_settings, multi_document=multi_document, extractive=extractive, judge=judge)
 
     def __repr__(self) -> str:
