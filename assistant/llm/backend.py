@@ -8,7 +8,8 @@ For one question it
 2. retrieves, and abstains without calling the model when nothing in the article comes
    close (the offline backend's confidence is under ``gate_below``),
 3. shows the model the whole article when it fits the context budget, else the retrieved
-   paragraphs (``prompting``), and asks for an answer with ``[¶N]`` markers,
+   paragraphs (``prompting``), and asks for an answer with ``[¶N]`` markers (for a request
+   for the article's gist, its main points from several paragraphs),
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
    the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
    checks out gets one repair request ("cite the paragraph of each sentence") in the same
@@ -169,10 +170,11 @@ class LLMBackend:
             )
 
         verifier = checker(context)
+        overview = is_overview(standalone)
         reply: Reply | None = None
         failure: Failure | None = None
         for attempt in range(2):
-            messages = answer_messages(standalone, context, self.multi_document, s.prompts_dir)
+            messages = answer_messages(standalone, context, self.multi_document, s.prompts_dir, overview)
             try:
                 reply = yield from self._live(self.caller.reply(messages, deadline, stream), verifier)
                 break

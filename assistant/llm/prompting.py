@@ -124,20 +124,26 @@ def example_messages(multi_document: bool, prompts_dir: str | None) -> list[Chat
 
 
 def answer_messages(
-    question: str, passages: Sequence[Passage], multi_document: bool, prompts_dir: str | None
+    question: str,
+    passages: Sequence[Passage],
+    multi_document: bool,
+    prompts_dir: str | None,
+    overview: bool = False,
 ) -> list[ChatMessage]:
     """System rules, worked examples, then the article and the question last.
 
     Everything before the question is the same for every question about the same article,
-    so a server that caches prompts (llama.cpp's ``cache_prompt``) reads only the question."""
-    user = prompts.render(
-        "answer",
-        prompts_dir,
-        article=article_block(passages, multi_document),
-        question=escape(question),
-        marker_example=_example(passages, multi_document),
-        abstain_text=ABSTAIN_TEXT,
-    )
+    so a server that caches prompts (llama.cpp's ``cache_prompt``) reads only the question.
+    A request for the whole article's gist (``overview``) asks for its main points, one
+    cited sentence each (``overview.md``), where ``answer.md`` asks for one to three."""
+    values = {
+        "article": article_block(passages, multi_document),
+        "question": escape(question),
+        "marker_example": _example(passages, multi_document),
+    }
+    if not overview:
+        values["abstain_text"] = ABSTAIN_TEXT
+    user = prompts.render("overview" if overview else "answer", prompts_dir, **values)
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=system_prompt(passages, multi_document, prompts_dir)),
         *example_messages(multi_document, prompts_dir),

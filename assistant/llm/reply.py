@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .client import Failure
-from .support import Verifier, prepare, split_answer
+from .support import Verifier, prepare, sentence_key, split_answer
 
 
 class OutOfTime(Exception):
@@ -35,6 +35,8 @@ class Reply:
     def incomplete(self) -> bool:
         return self.finish_reason == "length" or self.failure is not None
 
+
+LOOP = "loop"  # finish reason of a reply cut where the model began repeating itself
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s*\[[^\]]*\])*\s*$")
 
@@ -112,12 +114,21 @@ class Caller:
 
 
 def live(deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
-    """Pass on each completed sentence once it has passed the checks; return the ``Reply``."""
+    """Pass on each completed sentence once it has passed the checks; return the ``Reply``.
+
+    A model that writes a sentence it has already written is in a loop (greedy decoding
+    repeats itself from there on): the stream is closed then, and the ``Reply`` is what
+    arrived, finished (``LOOP``), instead of waiting for the token limit."""
     buffer, done, first = "", 0, True
+    seen: set[str] = set()
 
     def passed(sentences: list[str]) -> Iterator[str]:
         nonlocal first
         for sentence in sentences:
+            key = sentence_key(sentence)
+            if key in seen:
+                continue
+            seen.add(key)
             checked = verifier.check(sentence)
             if checked.text and checked.supported:
                 yield checked.text if first else " " + checked.text
@@ -134,5 +145,9 @@ def live(deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
         if not re.search(r"[.!?…\]\n]", delta):
             continue
         sentences = split_answer(prepare(buffer))
+        looped = any(sentence_key(s) in seen for s in sentences[done:-1])
         yield from passed(sentences[done:-1])
         done = max(done, len(sentences) - 1)
+        if looped:
+            deltas.close()  # stops the request: Caller.reply's ``finally`` closes the HTTP stream
+            return Reply(" ".join(sentences[:-1]), LOOP)  # the unfinished last piece left out

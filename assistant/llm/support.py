@@ -24,7 +24,8 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
 * sentences of the article that address the assistant ("ignore previous instructions…")
   never count as support, so an injected instruction cannot verify its own echo.
 
-The reply is first read into canonical markers (``forms``: "[3]", "(paragraph 3)",
+A sentence that repeats an earlier one word for word is dropped (a small model at
+temperature 0 can loop on one sentence). The reply is first read into canonical markers (``forms``: "[3]", "(paragraph 3)",
 "According to ¶3, ..." become ``[¶3]``). A sentence that declines ("the article does not
 mention...") is kept uncited; a reply with such a sentence and no supported citation
 becomes the standard abstention. Known limit: a claim that contradicts
@@ -104,6 +105,23 @@ def split_answer(text: str) -> list[str]:
             out[-1] += piece  # "[¶3] ." after the full stop
         elif piece:
             out.append(piece)
+    return out
+
+
+def sentence_key(sentence: str) -> str:
+    """What two sentences share when one repeats the other (markers, case and spacing aside)."""
+    return fold(strip_markers(sentence))
+
+
+def distinct(sentences: Sequence[str]) -> list[str]:
+    """The sentences without exact repeats: a small model at temperature 0 can fall into a loop."""
+    seen: set[str] = set()
+    out = []
+    for s in sentences:
+        key = sentence_key(s)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
     return out
 
 
@@ -345,7 +363,7 @@ class Verifier:
         stripped = strip_markers(clean).strip()
         if fold(stripped).startswith(fold(ABSTAIN_TEXT).rstrip(".")):
             return Verified(ABSTAIN_TEXT, [], notes, True)
-        sentences = split_answer(clean)
+        sentences = distinct(split_answer(clean))
         results = [self.check(s) for s in sentences]
         kept = [r.text for r in results if r.text]
         citations: list[Citation] = []
