@@ -133,7 +133,12 @@ def _open(args: argparse.Namespace):
     update, close = progress_bar(leave=False)
     try:
         return Assistant.open(
-            _sources(args), args.index_dir, backend=args.backend, progress=update, **_model(args), **_judge(args)
+            _sources(args),
+            args.index_dir,
+            backend=args.backend,
+            progress=update,
+            **_model(args),
+            **_judge(args),
         )
     finally:
         close()

@@ -119,7 +119,9 @@ def make_backend(
         if name == "local":
             from .llm.local_backend import LocalBackend
 
-            return LocalBackend.from_env(multi_document=multi, extractive=extractive, judge=checker, **settings)
+            return LocalBackend.from_env(
+                multi_document=multi, extractive=extractive, judge=checker, **settings
+            )
     except BaseException:
         if checker is not None:
             checker.close()

@@ -113,7 +113,9 @@ class Watcher:
                 summary = build_index(index_dir, files, self.encoder, lock_timeout=WRITER_WAIT)
                 break
             except WriterBusy:
-                self.report(f"{time.strftime('%H:%M:%S')} waiting for another footnote process to finish writing")
+                self.report(
+                    f"{time.strftime('%H:%M:%S')} waiting for another footnote process to finish writing"
+                )
             except SourceError as exc:
                 self.report(f"{time.strftime('%H:%M:%S')} {exc} The index keeps its last version.")
                 return None
@@ -157,8 +159,9 @@ class Watcher:
             lock.release()
 
 
-
-def start_watching(sources: list[str] | None, bot: Any, report: Callable[[str], Any] = print) -> threading.Event:
+def start_watching(
+    sources: list[str] | None, bot: Any, report: Callable[[str], Any] = print
+) -> threading.Event:
     """Watch the one folder ``bot`` was opened on, in a thread (``footnote ui --watch``)."""
     if not sources or len(sources) != 1 or not Path(sources[0]).is_dir():
         raise InputError("--watch needs exactly one folder as --source.")

@@ -178,7 +178,7 @@ def test_repair_is_asked_once_and_can_be_switched_off(seed_bot, server):
 
 
 def test_declines_and_supported_answers_are_not_repaired(seed_bot, server):
-    bot = make_bot(seed_bot, server)
+    bot = make_bot(seed_bot, server, second_look=None)
     server.add(reply(ABSTAIN_TEXT), reply(GOOD))
     assert bot.ask("What is the population of Vladivostok?").abstained
     assert not bot.ask("Where will Kim and Putin meet?").abstained
@@ -248,7 +248,7 @@ def test_uncited_unsupported_answer_falls_back(seed_bot, server):
 
 @pytest.mark.parametrize("text", [ABSTAIN_TEXT, "The article does not mention what Biden said."])
 def test_model_abstention_is_kept_without_citations(seed_bot, server, text):
-    bot = make_bot(seed_bot, server)
+    bot = make_bot(seed_bot, server, second_look=None)
     server.add(reply(text))
     ans = bot.ask("What did Biden say about the summit?")
     assert ans.abstained and ans.citations == [] and ans.text == ABSTAIN_TEXT

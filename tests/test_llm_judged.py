@@ -81,10 +81,10 @@ def test_a_failing_judge_leaves_the_checked_answer_with_a_notice(seed_index, enc
 
 
 def test_declines_are_not_judged(seed_index, encoder, server):
-    server.add(reply(ABSTAIN_TEXT))
+    server.add(reply(ABSTAIN_TEXT), reply(ABSTAIN_TEXT))  # the decline, and the one after a second look
     with judged_bot(seed_index, encoder, server) as bot:
         assert bot.ask("What is the population of Vladivostok?").abstained
-    assert len(server.chats) == 1
+    assert len(server.chats) == 2 and server.unscripted == 0
 
 
 def test_the_judge_of_another_kind_is_refused(server):

@@ -13,7 +13,8 @@ For one question it
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
    the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
    checks out gets one repair request ("cite the paragraph of each sentence") in the same
-   conversation before it counts as a failure (``repair``),
+   conversation before it counts as a failure (``repair``), and a decline where the offline
+   reader is confident gets one request to read its best paragraph again (``second_look``),
 5. with a ``judge`` (``assistant.judge.Judge``, usually the same model), asks whether the
    quotes of the supported citations state the answer to the question, and declines when
    none does (``judgement``); the checked sentences are then not streamed before the verdict.
@@ -30,7 +31,6 @@ This module does not build prompts, score support or parse settings itself.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -38,7 +38,7 @@ from typing import Any
 
 from ..asking import is_overview
 from ..condense import accept, fallback
-from ..extractive import ExtractiveBackend, ExtractiveSettings
+from ..extractive import ExtractiveSettings
 from ..schema import Answer, Passage
 from .client import (
     Failure,
@@ -51,17 +51,19 @@ from .client import (
 )
 from .guard import LeakGuard
 from .judgement import judged
+from .offline import OfflineReader
 from .prompting import (
     answer_messages,
     choose_context,
     condense_messages,
     context_chars,
     repair_messages,
+    second_look_messages,
     system_prompt,
     trim_history,
 )
 from .reply import Caller, OutOfTime, Reply, live, usable_text
-from .support import PassageStore, Verifier, without_model_text
+from .support import PassageStore, Verifier
 
 log = logging.getLogger("footnote.llm")
 
@@ -79,14 +81,15 @@ class LLMBackend:
         llm: Any = None,
         encoder: Any = None,
         judge: Any = None,
+        name: str | None = None,
     ) -> None:
         self.settings = settings
         self.judge = judge
         self.multi_document = multi_document
-        self.extractive = ExtractiveBackend(extractive, multi_document=multi_document)
         self._client = make_client(settings)
         self.llm = llm if llm is not None else make_llm(settings, self._client)
-        self.name = f"llm:{settings.model}"
+        self.name = name or f"llm:{settings.model}"
+        self.offline = OfflineReader(settings, self.name, extractive, multi_document)
         self._encoder = encoder
         if judge is not None:
             self.label = f"{self.name}, checked by {judge.label}"
@@ -143,13 +146,13 @@ class LLMBackend:
         if history:
             standalone, failure = self._condense(question, history, deadline)
             if failure is not None:
-                yield self._fallback(question, standalone, retriever, passages, failure, history)
+                yield self.offline.instead(question, standalone, retriever, passages, failure, history)
                 return
         if passages is None:
             passages = retriever.retrieve(standalone, top_k=s.top_k)
-        confidence = self._closeness(standalone, passages)
+        confidence, best = self.offline.closeness(standalone, passages)
         if confidence < s.gate_below and not is_overview(standalone):
-            yield self._abstain(question, standalone, passages, confidence, history)
+            yield self.offline.decline(question, standalone, passages, confidence, history)
             return
         store = retriever.store if retriever is not None else PassageStore(passages, self._encoder_())
         budget = context_chars(s.context_window, s.max_tokens)
@@ -192,13 +195,23 @@ class LLMBackend:
                 break
         if reply is None:
             assert failure is not None
-            yield self._fallback(question, standalone, retriever, passages, failure, history)
+            yield self.offline.instead(question, standalone, retriever, passages, failure, history)
             return
         if s.repair and self._unchecked(reply, verifier):
             again = repair_messages(messages, reply.text, context, self.multi_document, s.prompts_dir)
             try:
                 reply = yield from self._live(self.caller.reply(again, deadline, stream), verifier)
             except Exception as exc:  # logged; the user is told why the first reply failed
+                self._failure(exc)
+        elif self._second_look(reply, verifier, confidence, best, overview):
+            assert best is not None
+            again = second_look_messages(messages, reply.text, best, self.multi_document, s.prompts_dir)
+            shown = {(p.document, p.number) for p in context}
+            if (best.document, best.number) not in shown:  # retrieved context that left it out
+                verifier = checker([*context, best])
+            try:
+                reply = yield from self._live(self.caller.reply(again, deadline, stream), verifier)
+            except Exception as exc:  # logged; the decline stands
                 self._failure(exc)
         yield self._finish(question, standalone, retriever, passages, confidence, history, reply, verifier)
 
@@ -219,7 +232,9 @@ class LLMBackend:
                 "unverified",
                 "The LLM's answer could not be checked against the article (no supported citation).",
             )
-            return self._fallback(question, standalone, retriever, passages, reason, history, checked.problems)
+            return self.offline.instead(
+                question, standalone, retriever, passages, reason, history, checked.problems
+            )
         notice = None
         if reply.failure is not None:
             notice = f"{reply.failure.message} Showing the checked part that arrived."
@@ -230,19 +245,21 @@ class LLMBackend:
             )
         elif checked.problems:
             notice = "Some of the LLM's citations were removed or flagged: see the citation notes."
-        return self._judged(Answer(
-            question=question,
-            text=checked.text,
-            citations=[] if checked.abstained else checked.citations,
-            abstained=checked.abstained,
-            backend=self.name,
-            passages=passages,
-            removed_citations=checked.problems,
-            notice=notice,
-            incomplete=reply.incomplete and not checked.abstained,
-            confidence=confidence,
-            standalone_question=standalone if history else None,
-        ))
+        return self._judged(
+            Answer(
+                question=question,
+                text=checked.text,
+                citations=[] if checked.abstained else checked.citations,
+                abstained=checked.abstained,
+                backend=self.name,
+                passages=passages,
+                removed_citations=checked.problems,
+                notice=notice,
+                incomplete=reply.incomplete and not checked.abstained,
+                confidence=confidence,
+                standalone_question=standalone if history else None,
+            )
+        )
 
     def _live(self, deltas: Iterator[str], verifier: Verifier) -> Iterator[str]:
         """Checked sentences as they arrive; none when a judge has yet to give its verdict."""
@@ -258,6 +275,15 @@ class LLMBackend:
     def _judged(self, answer: Answer) -> Answer:
         return answer if self.judge is None else judged(answer, self.judge)
 
+    def _second_look(
+        self, reply: Reply, verifier: Verifier, confidence: float, best: Passage | None, overview: bool
+    ) -> bool:
+        """Did the model decline where the offline reader is confident the article answers?"""
+        at = self.settings.second_look
+        if at is None or best is None or overview or reply.failure is not None or confidence < at:
+            return False
+        return verifier.verify(usable_text(reply)).abstained
+
     @staticmethod
     def _unchecked(reply: Reply, verifier: Verifier) -> bool:
         """Does the reply answer (not decline) without one citation that checks out?"""
@@ -265,14 +291,6 @@ class LLMBackend:
             return False  # a broken stream or the budget: asking again would not help
         checked = verifier.verify(usable_text(reply))
         return not checked.abstained and not checked.supported
-
-    def _closeness(self, question: str, passages: list[Passage]) -> float:
-        """How likely the passages answer the question, by the offline backend's judgement."""
-        scored = self.extractive.score_sentences(question, passages)
-        answerable = getattr(self.extractive, "confidence", None)
-        if answerable is not None:  # a calibrated probability, when the backend has one
-            return float(answerable(question, scored))
-        return scored[0].score if scored else 0.0
 
     def _condense(self, question: str, history: History, deadline: float) -> tuple[str, Failure | None]:
         s = self.settings
@@ -302,56 +320,6 @@ class LLMBackend:
         # setup would print warnings to stderr a second time.
         log.info("LLM call failed (%s: %s)", failure.kind, type(exc).__name__)
         return failure
-
-    # -- answers that do not come from the model -----------------------------------------
-    def _abstain(
-        self, question: str, standalone: str, passages: list[Passage], confidence: float, history: History
-    ) -> Answer:
-        abstained = self.extractive.answer(standalone, [])
-        return dataclasses.replace(
-            abstained,
-            question=question,
-            backend=self.name,
-            passages=passages,
-            confidence=confidence,
-            standalone_question=standalone if history else None,
-        )
-
-    def _fallback(
-        self,
-        question: str,
-        standalone: str,
-        retriever: Any,
-        passages: list[Passage] | None,
-        failure: Failure,
-        history: History,
-        problems: Sequence[str] = (),
-    ) -> Answer:
-        if not self.settings.fallback:
-            if failure.kind == "unverified":
-                # Without the offline reader, a reply nothing of which checks out (after the
-                # repair request) is not shown: the honest answer is that none was found.
-                declined = self._abstain(question, standalone, passages or [], 0.0, history)
-                return dataclasses.replace(
-                    declined,
-                    notice=f"{failure.message} It is not shown.",
-                    removed_citations=without_model_text(problems),
-                )
-            raise failure.error()
-        if retriever is not None:
-            # What the offline backend would say, with its own policies (names the article never
-            # mentions are declined, two-part questions answered half by half).
-            offline = self.extractive.ask(standalone, [], retriever)
-        else:
-            offline = self.extractive.answer(standalone, passages or [])
-        redact = LeakGuard("", self.settings.secrets(), "").redact
-        return dataclasses.replace(
-            offline,
-            question=question,
-            notice=redact(f"{failure.message} Answered offline from the article instead."),
-            removed_citations=[*without_model_text(problems), *offline.removed_citations],
-            standalone_question=standalone if history else None,
-        )
 
     def _encoder_(self):
         if self._encoder is None:

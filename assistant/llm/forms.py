@@ -53,9 +53,7 @@ _DOC_COMMA = re.compile(r"([A-Za-z][\w.-]*)\s*[,:]\s*(?=¶|paragraph|para)", re.
 _SPLIT = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.I)
 _NUMS = rf"{_NUM}(?:\s*(?:,|;|&|\band\b|-|–|—|\bto\b)\s*(?:¶+\s*)?{_NUM})*"
 # "paragraph 3 of the law" names another text's paragraph: not a pointer into the article.
-_BARE = re.compile(
-    rf"(?:\s*[,;:])?\s*(?:¶+\s*|\b(?:paragraphs?|paras?\.?)\s+)({_NUMS})\b(?!\s+of\b)", re.I
-)
+_BARE = re.compile(rf"(?:\s*[,;:])?\s*(?:¶+\s*|\b(?:paragraphs?|paras?\.?)\s+)({_NUMS})\b(?!\s+of\b)", re.I)
 _LEAD_IN = re.compile(
     rf"(?:(?<=^)|(?<=[.!?…]\s))(?:according to|as (?:stated|mentioned|noted|said|reported) in|"
     rf"in|from|see)\s+(?:¶+\s*|paragraphs?\s+)({_NUMS})\s*(?:,|:)?\s*"

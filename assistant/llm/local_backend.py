@@ -105,12 +105,11 @@ class LocalBackend(LLMBackend):
     def __init__(self, server: LocalServer, settings: LLMSettings, **kwargs: Any) -> None:
         self.server: LocalServer | None = server
         try:
-            super().__init__(settings, **kwargs)
+            super().__init__(settings, name=f"local:{server.spec.name}", **kwargs)
         except BaseException:
             release(server)
             self.server = None
             raise
-        self.name = f"local:{server.spec.name}"
 
     @classmethod
     def from_env(

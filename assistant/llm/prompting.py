@@ -171,6 +171,29 @@ def repair_messages(
     ]
 
 
+def second_look_messages(
+    messages: Sequence[ChatMessage],
+    reply: str,
+    paragraph: Passage,
+    multi_document: bool,
+    prompts_dir: str | None,
+) -> list[ChatMessage]:
+    """The same conversation, the model's decline, and one request to read ``paragraph`` again
+    (``second_look.md``): the paragraph the offline reader found likeliest to answer."""
+    request = prompts.render(
+        "second_look",
+        prompts_dir,
+        paragraph=paragraph_line(paragraph, multi_document),
+        marker=marker(paragraph.document, paragraph.number, multi_document),
+        abstain_text=ABSTAIN_TEXT,
+    )
+    return [
+        *messages,
+        ChatMessage(role=MessageRole.ASSISTANT, content=reply),
+        ChatMessage(role=MessageRole.USER, content=request),
+    ]
+
+
 def trim_history(history: Sequence[tuple[str, str]], turns: int, chars: int) -> list[tuple[str, str]]:
     """The most recent ``turns`` exchanges, answers shortened, within ``chars`` in total."""
     kept: list[tuple[str, str]] = []
