@@ -52,6 +52,7 @@ class Assistant:
         self.index_dir = index_dir
         self.sources = sources or []
         self.ingest_summary = None
+        self._warming = False  # warm() was asked for: warm again after each move
 
     @classmethod
     def open(
@@ -111,11 +112,25 @@ class Assistant:
         """Move to the index's newest complete version now; True if there was a newer one."""
         return self._live.refresh()
 
+    def warm(self) -> None:
+        """Let the backend read the article before the first question, in the background, when
+        it gains by it (a local model caches the prompt); again after each move to a new version.
+        Returns at once; for sessions (the UI, ``chat``), not one-off questions."""
+        self._warming = True
+        self._warm(self.retriever)
+
+    def _warm(self, retriever: Retriever) -> None:
+        warm = getattr(self.backend, "warm", None)
+        if warm is not None:
+            warm(retriever)
+
     def _moved(self, view: View) -> None:
         multi = len(view.store.documents) > 1
         for backend in (self.backend, getattr(self.backend, "extractive", None)):
             if hasattr(backend, "multi_document"):
                 backend.multi_document = multi
+        if self._warming:
+            self._warm(view.retriever)
 
     # -- the two seams -------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:

@@ -146,6 +146,7 @@ def _open(args: argparse.Namespace):
 
 def cmd_chat(args: argparse.Namespace) -> int:
     with _open(args) as bot:
+        bot.warm()  # a local model reads the article while the first question is typed
         return _chat(bot)
 
 

@@ -12,7 +12,10 @@ Opens the seed article with the ``local`` backend (llama.cpp's server in-process
   ratio, with the prompt's size in tokens as the server counted it.
 - **footnote**: ``Assistant.stream`` end to end (retrieval, the model, the checks): time to
   the first checked sentence and to the whole answer, for the first question after opening
-  and for the later ones, extra requests (repairs) included.
+  and for the later ones, extra requests (repairs) included; and for the first question
+  after ``Assistant.warm()`` has finished (the prompt up to the question read while the
+  user types), on a copy of the prompts with one word changed so the server has cached
+  nothing of it before.
 
 Nothing here is asserted; it prints a table. The model file is an argument, never a default
 of the product.
@@ -21,9 +24,12 @@ of the product.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
+import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +96,22 @@ def main(argv: list[str] | None = None) -> int:
                     first = time.perf_counter() - t
             wholes.append(time.perf_counter() - t)
             firsts.append(first)
+        # The first question again, after a warm-up, on a prefix the server has never seen.
+        with tempfile.TemporaryDirectory() as tmp:
+            system = resources.files("prompts").joinpath("system.md").read_text(encoding="utf-8")
+            Path(tmp, "system.md").write_text(system.replace("You are footnote", "You are Footnote"), "utf-8")
+            backend.settings = dataclasses.replace(backend.settings, prompts_dir=tmp)
+            t = time.perf_counter()
+            warming = backend.warm(bot.retriever)
+            assert warming is not None, "the whole article should fit the local context"
+            warming.join()
+            warmed_up = time.perf_counter() - t
+            t = time.perf_counter()
+            warmed_first = None
+            for _piece in bot.stream(questions[0]):
+                if warmed_first is None:
+                    warmed_first = time.perf_counter() - t
+            backend.settings = dataclasses.replace(backend.settings, prompts_dir=None)
         # The server alone, cache off (baseline) and on, alternating questions.
         passages = _all_passages(bot.store)
         client = backend._client
@@ -121,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{p50(firsts[1:]) / p50(cold):.2f}",
         ],
         ["footnote: whole answer, later questions (p50)", f"{p50(wholes[1:]):.2f} s", "—"],
+        ["footnote: the warm-up request (in the background)", f"{warmed_up:.2f} s", "—"],
+        [
+            "footnote: first checked sentence, first question after the warm-up",
+            f"{warmed_first:.2f} s",
+            f"{warmed_first / p50(cold):.2f} ({warmed_first / firsts[0]:.2f} of no warm-up)",
+        ],
     ]
     print(table([["measure", "seconds", "ratio to baseline"], *rows]))
     return 0

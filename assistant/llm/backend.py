@@ -32,6 +32,7 @@ This module does not build prompts, score support or parse settings itself.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -95,6 +96,11 @@ class LLMBackend:
             self.label = f"{self.name}, checked by {judge.label}"
         self.caller = Caller(self.llm, settings.timeout, settings.max_retries, self._failure)
 
+    @property
+    def extractive(self) -> Any:
+        """The offline reader's backend (the assistant updates its ``multi_document``)."""
+        return self.offline.backend
+
     @classmethod
     def from_env(
         cls,
@@ -130,6 +136,53 @@ class LLMBackend:
         """Checked sentences as they arrive, then the final ``Answer``."""
         yield from self._run(question, history, retriever, None, stream=True)
 
+    # -- before the first question ---------------------------------------------------------
+    warms = False  # a server that caches prompts and costs nothing per token (set by LocalBackend)
+
+    def warm(self, retriever: Any) -> threading.Thread | None:
+        """Have the server read the prompt up to the question, in the background, one token asked.
+
+        Everything before the question (rules, worked examples, the whole article) is the same
+        for every question about the article, so a server that caches prompts then answers the
+        first question as fast as later ones. Only when ``warms`` (a paid API would bill the
+        request) and the whole article fits the context (retrieved paragraphs differ per
+        question). Failures are logged, never raised: the first question just reads it all."""
+        if not self.warms:
+            return None
+        context = self._whole(retriever)
+        if not context:
+            return None
+        s = self.settings
+        messages = [
+            {"role": m.role.value, "content": m.content}
+            for m in answer_messages("", context, self.multi_document, s.prompts_dir)
+        ]
+
+        def send() -> None:
+            try:  # the openai client itself: LlamaIndex's chat() keeps the settings' max_tokens
+                self._client.chat.completions.create(
+                    model=s.model,
+                    messages=messages,
+                    max_tokens=1,
+                    temperature=s.temperature,
+                    timeout=s.timeout,
+                )
+            except Exception as exc:
+                log.info("LLM warm-up failed (%s)", type(exc).__name__)
+
+        thread = threading.Thread(target=send, name="footnote-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _whole(self, retriever: Any) -> list[Passage]:
+        """Every paragraph of the index when they fit the context budget, else none."""
+        store = retriever.store
+        budget = context_chars(self.settings.context_window, self.settings.max_tokens)
+        if sum(len(p.text) for p in store.paragraphs) > budget:
+            return []
+        context, whole = choose_context(_all_passages(store), [], budget, self.multi_document)
+        return context if whole else []
+
     # -- one question --------------------------------------------------------------------
     def _run(
         self,
@@ -156,9 +209,7 @@ class LLMBackend:
             return
         store = retriever.store if retriever is not None else PassageStore(passages, self._encoder_())
         budget = context_chars(s.context_window, s.max_tokens)
-        everything = []
-        if retriever is not None and sum(len(p.text) for p in store.paragraphs) <= budget:
-            everything = _all_passages(store)
+        everything = self._whole(retriever) if retriever is not None else []
         context, whole = choose_context(everything, passages, budget, self.multi_document)
         guard = LeakGuard(
             system_prompt(context, self.multi_document, s.prompts_dir),

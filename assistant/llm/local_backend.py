@@ -102,6 +102,8 @@ def serve(spec: ServerSpec, settings: dict[str, Any]) -> tuple[LocalServer, LLMS
 class LocalBackend(LLMBackend):
     """``LLMBackend`` over a llama.cpp server shared by this process; ``close()`` lets it go."""
 
+    warms = True  # llama.cpp caches the prompt, and a token costs nothing but time
+
     def __init__(self, server: LocalServer, settings: LLMSettings, **kwargs: Any) -> None:
         self.server: LocalServer | None = server
         try:

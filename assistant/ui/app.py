@@ -54,7 +54,9 @@ def default_factory(backend: Any = None, encoder: Any = None) -> Factory:
     """Open (building if needed) the index of ``sources`` (empty: the seed) with one shared encoder."""
 
     def factory(sources: list[Path], progress: Any = None) -> Assistant:
-        return Assistant.open(sources or None, backend=backend, encoder=encoder, progress=progress)
+        bot = Assistant.open(sources or None, backend=backend, encoder=encoder, progress=progress)
+        bot.warm()  # a local model reads the articles while the first question is typed
+        return bot
 
     return factory
 
@@ -321,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return exc.exit_code
     bot.retrieve("warm up")  # load the model's first-call state now, not in the first user's answer
+    bot.warm()  # and a local model reads the article before the first question
     app = build_app(bot, concurrency_limit=args.concurrency, max_queue=args.max_queue)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
