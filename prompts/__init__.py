@@ -1,5 +1,5 @@
 """The prompt files (``system.md``, ``examples.md``, ``answer.md``, ``overview.md``, ``repair.md``,
-``second_look.md``, ``condense.md``, ``judge.md``) and their strict renderer.
+``condense.md``, ``judge.md``) and their strict renderer.
 
 Prompts are plain text files shipped as package data and read with ``importlib.resources``;
 ``render`` fills ``{name}`` placeholders with LlamaIndex's ``PromptTemplate`` and raises
@@ -17,7 +17,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-NAMES = ("system", "examples", "answer", "overview", "repair", "second_look", "condense", "judge")
+NAMES = ("system", "examples", "answer", "overview", "repair", "condense", "judge")
 ROLES = ("user", "assistant")
 
 

@@ -1,4 +1,4 @@
-"""A decline where the offline reader is confident gets one request to read its best paragraph again."""
+"""A decline where the offline reader is confident is asked again with only its best paragraph."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from assistant.citations import ABSTAIN_TEXT
 from tests.llm_server import ScriptedLLM, reply
-from tests.test_llm import assert_verbatim, make_bot
+from tests.test_llm import assert_verbatim, given_paragraphs, make_bot
 
 # The seed article's ¶4 says Interfax reported Shoigu's remarks; the offline reader is sure of it.
 ASKED = "Which news agency reported Shoigu's remarks about peaceful relations?"
@@ -40,11 +40,10 @@ def test_a_confident_decline_gets_a_second_look_at_the_best_paragraph(seed_bot, 
     assert not ans.abstained and [c.paragraph for c in ans.citations] == [4]
     assert all(c.supported for c in ans.citations)
     first, second = (body["messages"] for body in server.chats)
-    assert second[: len(first)] == first  # the same conversation, then the decline and the request
-    assert second[len(first)] == {"role": "assistant", "content": ABSTAIN_TEXT}
-    request = second[-1]["content"]
-    assert second[-1]["role"] == "user" and "Interfax" in request and "[¶4]" in request
-    assert ABSTAIN_TEXT in request  # it may still decline
+    assert second[:-1] == first[:-1]  # the same rules and worked examples: a new conversation
+    assert given_paragraphs(server.chats[0]) == list(range(1, 10))  # the whole article first
+    assert given_paragraphs(server.chats[1]) == [4]  # then only the reader's best paragraph
+    assert second[-1]["content"].rstrip().endswith(f"Question: {ASKED}")
     assert_verbatim(bot, ans)
 
 
@@ -53,9 +52,12 @@ def test_a_second_decline_stands_and_an_unsupported_second_answer_is_not_shown(s
     server.add(reply(ABSTAIN_TEXT), reply(ABSTAIN_TEXT))
     assert bot.ask(ASKED).abstained
     assert len(server.chats) == 2
-    server.add(reply(ABSTAIN_TEXT), reply("It was reported by Reuters on the Moon [¶4]."))
-    ans = bot.ask(ASKED)
-    assert "Moon" not in ans.text and len(server.chats) == 4
+    for wrong in ("It was reported by Reuters on the Moon [¶4].", "Pravda reported it [¶2]."):
+        server.add(reply(ABSTAIN_TEXT), reply(wrong))
+        ans = bot.ask(ASKED)
+        assert ans.abstained and ans.text == ABSTAIN_TEXT and not ans.citations
+        assert ans.notice is None  # the model's own decline, not a failure
+    assert len(server.chats) == 6 and server.unscripted == 0
 
 
 def test_no_second_look_when_the_reader_doubts_or_it_is_switched_off(seed_bot, server):

@@ -14,7 +14,8 @@ For one question it
    the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
    checks out gets one repair request ("cite the paragraph of each sentence") in the same
    conversation before it counts as a failure (``repair``), and a decline where the offline
-   reader is confident gets one request to read its best paragraph again (``second_look``),
+   reader is confident is asked again with only the paragraph of its best sentence
+   (``second_look``; a second decline, or nothing supported, leaves the first decline),
 5. with a ``judge`` (``assistant.judge.Judge``, usually the same model), asks whether the
    quotes of the supported citations state the answer to the question, and declines when
    none does (``judgement``); the checked sentences are then not streamed before the verdict.
@@ -59,7 +60,6 @@ from .prompting import (
     condense_messages,
     context_chars,
     repair_messages,
-    second_look_messages,
     system_prompt,
     trim_history,
 )
@@ -212,7 +212,7 @@ class LLMBackend:
         everything = self._whole(retriever) if retriever is not None else []
         context, whole = choose_context(everything, passages, budget, self.multi_document)
         guard = LeakGuard(
-            system_prompt(context, self.multi_document, s.prompts_dir),
+            system_prompt(self.multi_document, s.prompts_dir),
             s.secrets(),
             allowed=" ".join([question, standalone, *(p.text for p in context)]),
         )
@@ -255,13 +255,21 @@ class LLMBackend:
             except Exception as exc:  # logged; the user is told why the first reply failed
                 self._failure(exc)
         elif self._second_look(reply, verifier, confidence, best, overview):
+            # Asked again with only that paragraph, in a new conversation: asked in the same one
+            # ("read this paragraph again"), the 1.5B model repeated its decline 10 times in 10.
             assert best is not None
-            again = second_look_messages(messages, reply.text, best, self.multi_document, s.prompts_dir)
-            shown = {(p.document, p.number) for p in context}
-            if (best.document, best.number) not in shown:  # retrieved context that left it out
-                verifier = checker([*context, best])
+            focused = checker([best])
             try:
-                reply = yield from self._live(self.caller.reply(again, deadline, stream), verifier)
+                again = yield from self._live(
+                    self.caller.reply(
+                        answer_messages(standalone, [best], self.multi_document, s.prompts_dir),
+                        deadline,
+                        stream,
+                    ),
+                    focused,
+                )
+                if focused.verify(usable_text(again)).supported:
+                    reply, verifier = again, focused
             except Exception as exc:  # logged; the decline stands
                 self._failure(exc)
         yield self._finish(question, standalone, retriever, passages, confidence, history, reply, verifier)
@@ -351,7 +359,7 @@ class LLMBackend:
         except Exception as exc:
             return fallback(question, history), self._failure(exc)
         said = " ".join([question, *(f"{user} {bot}" for user, bot in history)])
-        prompt = f"{messages[0].content}\n{system_prompt([], self.multi_document, s.prompts_dir)}"
+        prompt = f"{messages[0].content}\n{system_prompt(self.multi_document, s.prompts_dir)}"
         guard = LeakGuard(prompt, s.secrets(), allowed=said)
         if rewrite is None or guard.leaks(rewrite):
             return fallback(question, history), None

@@ -56,7 +56,7 @@ class LLMSettings:
     gate_below: float = 0.2  # extractive score under which we abstain without a call
     repair: bool = True  # a reply with no supported citation gets one request to cite it
     # A decline when the offline reader thinks the article answers (its calibrated probability
-    # at or above this) gets one request to read the reader's best paragraph again; None: never.
+    # at or above this) is asked again with only the reader's best paragraph; None: never.
     second_look: float | None = 0.5
     history_turns: int = 4
     history_chars: int = 3000

@@ -96,11 +96,14 @@ def _example(passages: Sequence[Passage], multi_document: bool) -> str:
     return marker(first.document, first.number, multi_document) if first else "[¶1]"
 
 
-def system_prompt(passages: Sequence[Passage], multi_document: bool, prompts_dir: str | None) -> str:
+def system_prompt(multi_document: bool, prompts_dir: str | None) -> str:
+    """The rules. Their marker example is the worked examples' first (``[¶1]``, or ``[example ¶1]``
+    over several articles), never the context's: the same for every question, so a caching server
+    reuses the rules and examples even when each question is shown other paragraphs."""
     return prompts.render(
         "system",
         prompts_dir,
-        marker_example=_example(passages, multi_document),
+        marker_example=marker("example", 1, multi_document),
         abstain_text=ABSTAIN_TEXT,
     )
 
@@ -145,7 +148,7 @@ def answer_messages(
         values["abstain_text"] = ABSTAIN_TEXT
     user = prompts.render("overview" if overview else "answer", prompts_dir, **values)
     return [
-        ChatMessage(role=MessageRole.SYSTEM, content=system_prompt(passages, multi_document, prompts_dir)),
+        ChatMessage(role=MessageRole.SYSTEM, content=system_prompt(multi_document, prompts_dir)),
         *example_messages(multi_document, prompts_dir),
         ChatMessage(role=MessageRole.USER, content=user),
     ]
@@ -163,29 +166,6 @@ def repair_messages(
     Everything before it is unchanged, so a caching server reads only the reply and the request."""
     request = prompts.render(
         "repair", prompts_dir, marker_example=_example(passages, multi_document), abstain_text=ABSTAIN_TEXT
-    )
-    return [
-        *messages,
-        ChatMessage(role=MessageRole.ASSISTANT, content=reply),
-        ChatMessage(role=MessageRole.USER, content=request),
-    ]
-
-
-def second_look_messages(
-    messages: Sequence[ChatMessage],
-    reply: str,
-    paragraph: Passage,
-    multi_document: bool,
-    prompts_dir: str | None,
-) -> list[ChatMessage]:
-    """The same conversation, the model's decline, and one request to read ``paragraph`` again
-    (``second_look.md``): the paragraph the offline reader found likeliest to answer."""
-    request = prompts.render(
-        "second_look",
-        prompts_dir,
-        paragraph=paragraph_line(paragraph, multi_document),
-        marker=marker(paragraph.document, paragraph.number, multi_document),
-        abstain_text=ABSTAIN_TEXT,
     )
     return [
         *messages,

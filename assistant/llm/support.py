@@ -235,14 +235,17 @@ class Verifier:
             self._claims[claim] = self.encoder.encode([claim])[0]
         return self._claims[claim]
 
-    def novel(self, claim: str, allowed: str) -> list[str]:
+    def novel(self, claim: str, allowed: str, fragment: bool = False) -> list[str]:
         """Names and numbers in ``claim`` that ``allowed`` never mentions."""
         allowed_terms = set(terms(f"{allowed} {self._titles}"))
         found = []
         for i, m in enumerate(_NAMEISH.finditer(claim)):
             word = m.group(0)
-            if i == 0 and m.start() < 2 and not any(ch.isdigit() for ch in word):
-                continue  # the first word of a sentence is capitalised anyway
+            if i == 0 and m.start() < 2 and not fragment and not any(ch.isdigit() for ch in word):
+                # The first word of a sentence is capitalised anyway; a fragment's first word
+                # is usually its answer ("Pravda reported it"), and it is read after the question,
+                # which makes it look supported, so there it is checked.
+                continue
             if any(not _known(stem, allowed_terms) for stem in terms(word)):
                 found.append(word)
         allowed_folded = fold(allowed)
@@ -260,7 +263,8 @@ class Verifier:
         para_terms = set(terms(f"{passage.title or ''} {p.section or ''} {p.text}"))
         lexical = len(claim_terms & para_terms) / len(claim_terms) if claim_terms else 0.0
         meant = claim
-        if self.question and len(claim_terms) <= FRAGMENT_TERMS:
+        fragment = bool(self.question) and len(claim_terms) <= FRAGMENT_TERMS
+        if fragment:
             meant = f"{self.question} {claim}"
         cosines = self._sentence_vectors(p) @ self._claim_vector(meant)
         best, best_i = -1.0, usable[0]
@@ -271,7 +275,7 @@ class Verifier:
             if value > best:
                 best, best_i = value, i
         support = W_COSINE * max(float(cosines[i]) for i in usable) + W_LEXICAL * lexical
-        if self.novel(claim, allowed):
+        if self.novel(claim, allowed, fragment):
             support *= 0.5
         if negative(claim) != negative(p.sentences[best_i].text):
             support *= 0.5  # one says it happened, the other that it did not
