@@ -167,11 +167,11 @@ def test_a_reply_that_cites_nothing_checkable_gets_one_repair_request(seed_bot, 
 
 
 def test_repair_is_asked_once_and_can_be_switched_off(seed_bot, server):
-    bot = make_bot(seed_bot, server)
+    bot = make_bot(seed_bot, server, second_look=None)
     server.add(reply("They will meet on the Moon [¶99]."), reply("On the Moon, I said [¶98]."))
     assert_offline(bot.ask("Where will Kim and Putin meet?"), "could not be checked")
     assert len(server.chats) == 2 and server.unscripted == 0
-    off = make_bot(seed_bot, server, repair=False)
+    off = make_bot(seed_bot, server, repair=False, second_look=None)
     server.add(reply("They will meet on the Moon [¶99]."))
     assert_offline(off.ask("Where will Kim and Putin meet?"), "could not be checked")
     assert len(server.chats) == 3

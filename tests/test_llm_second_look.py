@@ -70,3 +70,12 @@ def test_no_second_look_when_the_reader_doubts_or_it_is_switched_off(seed_bot, s
     server.add(reply(ABSTAIN_TEXT))
     assert off.ask(ASKED).abstained
     assert len(server.chats) == 2 and server.unscripted == 0
+
+
+def test_a_reply_still_unchecked_after_the_repair_gets_the_second_look_too(seed_bot, server):
+    bot = make_bot(seed_bot, server, fallback=False)
+    server.add(reply("Tass reported it, on the Moon [¶99]."), reply("Tass reported it [¶2]."), reply(RIGHT))
+    ans = bot.ask(ASKED)
+    assert not ans.abstained and [c.paragraph for c in ans.citations] == [4]
+    assert [given_paragraphs(body) for body in server.chats][2] == [4]  # the third: only ¶4
+    assert len(server.chats) == 3 and server.unscripted == 0

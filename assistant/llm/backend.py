@@ -13,9 +13,9 @@ For one question it
 4. checks the reply sentence by sentence (``support``) and returns only what passed, with
    the problems it found listed in ``Answer.removed_citations``; a reply in which nothing
    checks out gets one repair request ("cite the paragraph of each sentence") in the same
-   conversation before it counts as a failure (``repair``), and a decline where the offline
-   reader is confident is asked again with only the paragraph of its best sentence
-   (``second_look``; a second decline, or nothing supported, leaves the first decline),
+   conversation before it counts as a failure (``repair``); a decline, or a reply still
+   unchecked after that, where the offline reader is confident, is asked again with only the
+   paragraph of the reader's best sentence (``second_look``; kept only if it checks out),
 5. with a ``judge`` (``assistant.judge.Judge``, usually the same model), asks whether the
    quotes of the supported citations state the answer to the question, and declines when
    none does (``judgement``); the checked sentences are then not streamed before the verdict.
@@ -254,7 +254,7 @@ class LLMBackend:
                 reply = yield from self._live(self.caller.reply(again, deadline, stream), verifier)
             except Exception as exc:  # logged; the user is told why the first reply failed
                 self._failure(exc)
-        elif self._second_look(reply, verifier, confidence, best, overview):
+        if self._second_look(reply, verifier, confidence, best, overview):
             # Asked again with only that paragraph, in a new conversation: asked in the same one
             # ("read this paragraph again"), the 1.5B model repeated its decline 10 times in 10.
             assert best is not None
@@ -337,11 +337,13 @@ class LLMBackend:
     def _second_look(
         self, reply: Reply, verifier: Verifier, confidence: float, best: Passage | None, overview: bool
     ) -> bool:
-        """Did the model decline where the offline reader is confident the article answers?"""
+        """Did the model decline, or (after the repair) still cite nothing that checks out, where
+        the offline reader is confident the article answers?"""
         at = self.settings.second_look
         if at is None or best is None or overview or reply.failure is not None or confidence < at:
             return False
-        return verifier.verify(usable_text(reply)).abstained
+        checked = verifier.verify(usable_text(reply))
+        return checked.abstained or not checked.supported
 
     @staticmethod
     def _unchecked(reply: Reply, verifier: Verifier) -> bool:

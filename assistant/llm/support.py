@@ -6,7 +6,8 @@ The answer is split into sentences (Punkt, as at ingest). For each sentence:
   or one the model was not given, are removed and reported;
 * each remaining citation is scored for *support*: ``0.6 × best cosine`` between the claim
   and a sentence of the paragraph (stored MiniLM vectors; a fragment of at most three content
-  words, "The New York Times", is embedded after its question, which it answers) ``+ 0.4 × share of the claim's
+  words, "The New York Times", is embedded after its question, which it answers, and its first
+  word counts as a name) ``+ 0.4 × share of the claim's
   content words found in the paragraph``; a name, number or date in the claim that appears
   in none of the cited paragraphs (or the title) halves the score, and so does a claim
   that denies what its best sentence asserts, or the reverse ("not", "denied",
