@@ -105,3 +105,12 @@ def seed_bot(seed_index, encoder):
     from assistant import Assistant
 
     return Assistant.open([SEED], seed_index, backend="extractive", encoder=encoder)
+
+
+@pytest.fixture()
+def server():
+    """A scripted OpenAI-compatible server on a loopback port (``tests/llm_server.py``)."""
+    from tests.llm_server import ScriptedLLM
+
+    with ScriptedLLM() as srv:
+        yield srv

@@ -14,20 +14,15 @@ from assistant.cli import main as cli_main
 from assistant.judge import JudgedBackend
 from assistant.registry import make_backend
 from tests.conftest import SEED
-from tests.llm_server import NO, YES, ScriptedLLM, error, reply
+from tests.llm_server import NO, YES, error, reply
 
 
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as s:
-        yield s
-
-
-def open_judged(seed_index, encoder, server, **kw) -> Assistant:
+def open_judged(seed_index, encoder, server, backend: str = "extractive", **kw) -> Assistant:
+    """An ``Assistant`` on the seed whose judge (and, with ``backend="llm"``, answers) come from ``server``."""
     return Assistant.open(
         [SEED],
         seed_index,
-        backend="extractive",
+        backend=backend,
         judge="llm",
         encoder=encoder,
         base_url=server.url,

@@ -30,12 +30,6 @@ GOOD = (
 FAST = {"timeout": 2.0, "max_retries": 1}
 
 
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as srv:
-        yield srv
-
-
 def make_bot(seed_bot, srv: ScriptedLLM, **settings) -> Assistant:
     """An Assistant on the shared seed index whose backend talks to ``srv``."""
     config = {"base_url": srv.url, "model": MODEL, "api_key": "sk-test-key", **FAST, **settings}

@@ -50,12 +50,6 @@ def injected(tmp_path_factory, encoder) -> Assistant:
     return bot
 
 
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as srv:
-        yield srv
-
-
 def llm_bot(base: Assistant, srv: ScriptedLLM, **settings) -> Assistant:
     config = {"base_url": srv.url, "model": MODEL, **FAST, **settings}
     return Assistant(base.store, base.retriever, LLMBackend.from_env(**config), base.index_dir)

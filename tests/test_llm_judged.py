@@ -15,7 +15,8 @@ from assistant import ABSTAIN_TEXT, Assistant, ConfigurationError
 from assistant.llm import LLMBackend
 from assistant.registry import make_backend
 from tests.conftest import SEED
-from tests.llm_server import NO, YES, ScriptedLLM, error, reply
+from tests.llm_server import NO, YES, error, reply
+from tests.test_judge_server import open_judged
 
 GOOD = (
     "Kim Jong Un and Vladimir Putin are expected to meet in Vladivostok, a port city close to "
@@ -24,25 +25,8 @@ GOOD = (
 )
 
 
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as s:
-        yield s
-
-
 def judged_bot(seed_index, encoder, server, **kw) -> Assistant:
-    return Assistant.open(
-        [SEED],
-        seed_index,
-        backend="llm",
-        judge="llm",
-        encoder=encoder,
-        base_url=server.url,
-        model="test-model",
-        max_retries=0,
-        timeout=5,
-        **kw,
-    )
+    return open_judged(seed_index, encoder, server, backend="llm", **kw)
 
 
 def test_an_accepted_answer_is_shown_as_checked(seed_index, encoder, server):

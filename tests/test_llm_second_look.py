@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.citations import ABSTAIN_TEXT
-from tests.llm_server import ScriptedLLM, reply
+from tests.llm_server import reply
 from tests.test_llm import assert_verbatim, given_paragraphs, make_bot
 
 # The seed article's ¶4 says Interfax reported Shoigu's remarks; the offline reader is sure of it.
 ASKED = "Which news agency reported Shoigu's remarks about peaceful relations?"
 RIGHT = "Shoigu's remarks were reported by the Interfax news agency [¶4]."
-
-
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as srv:
-        yield srv
 
 
 def confident(bot, question: str) -> tuple[float, int]:

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.llm_server import ScriptedLLM, error, reply
+from tests.llm_server import error, reply
 from tests.test_llm import GOOD, make_bot
-
-
-@pytest.fixture()
-def server():
-    with ScriptedLLM() as srv:
-        yield srv
 
 
 def warming(seed_bot, srv, **settings):
